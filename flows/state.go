@@ -1,0 +1,28 @@
+package flows
+
+// State is where one conversation stands in its flow. It is persisted after
+// every turn, so a restart mid-flow continues at the same step.
+type State struct {
+	Flow     string            `json:"flow,omitempty"`     // current flow; empty when idle
+	Step     string            `json:"step,omitempty"`     // step waiting for input (ask/choice)
+	Slots    map[string]string `json:"slots,omitempty"`    // values filled by ask steps
+	Attempts int               `json:"attempts,omitempty"` // failed answers at the waiting step
+	Intent   string            `json:"intent,omitempty"`   // intent that started the flow
+	Version  int64             `json:"-"`                  // optimistic-concurrency counter, kept by the store
+}
+
+// Waiting reports whether the conversation waits for an answer to an ask or
+// choice step.
+func (s State) Waiting() bool { return s.Flow != "" && s.Step != "" }
+
+// clone returns a deep copy, so a turn never mutates its input.
+func (s State) clone() State {
+	c := s
+	if s.Slots != nil {
+		c.Slots = make(map[string]string, len(s.Slots))
+		for k, v := range s.Slots {
+			c.Slots[k] = v
+		}
+	}
+	return c
+}

@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/switchboard-support/switchboard/internal/chat"
+)
+
+// OpenConversation returns the player's open conversation, creating one on
+// the given channel when there is none. The channel and locale of an existing
+// conversation follow the player: history stays one thread across channels.
+// Concurrent calls for one player return the same conversation.
+func (s *Store) OpenConversation(ctx context.Context, playerID string, channel chat.Channel, locale string) (chat.Conversation, error) {
+	for attempt := 0; attempt < 3; attempt++ {
+		var row conversationRow
+		err := s.db.WithContext(ctx).Where("player_id = ? AND state <> ?", playerID, chat.StateClosed).
+			First(&row).Error
+		if err == nil {
+			if row.Channel != string(channel) || row.Locale != locale {
+				row.Channel, row.Locale, row.UpdatedAt = string(channel), locale, s.now()
+				if err := s.db.WithContext(ctx).Model(&row).
+					Updates(map[string]any{"channel": row.Channel, "locale": row.Locale, "updated_at": row.UpdatedAt}).Error; err != nil {
+					return chat.Conversation{}, fmt.Errorf("store: update conversation %d: %w", row.ID, err)
+				}
+			}
+			return row.domain(), nil
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return chat.Conversation{}, fmt.Errorf("store: find open conversation: %w", err)
+		}
+		now := s.now()
+		row = conversationRow{PlayerID: playerID, Channel: string(channel), Locale: locale,
+			State: string(chat.StateBot), CreatedAt: now, UpdatedAt: now}
+		err = s.db.WithContext(ctx).Create(&row).Error
+		if err == nil {
+			return row.domain(), nil
+		}
+		if !isUniqueViolation(err) {
+			return chat.Conversation{}, fmt.Errorf("store: create conversation: %w", err)
+		}
+		// Another request created it first: read it on the next round.
+	}
+	return chat.Conversation{}, chat.Errorf(chat.ECONFLICT, "could not open a conversation for player %s", playerID)
+}
+
+// Conversation returns the conversation with the given id, or ENOTFOUND.
+func (s *Store) Conversation(ctx context.Context, id int64) (chat.Conversation, error) {
+	var row conversationRow
+	if err := s.db.WithContext(ctx).First(&row, id).Error; err != nil {
+		return chat.Conversation{}, notFound(err, "conversation %d not found", id)
+	}
+	return row.domain(), nil
+}
+
+// PlayerConversation returns conversation id if it belongs to playerID. A
+// conversation of another player is reported as ENOTFOUND, not EFORBIDDEN,
+// so ids cannot be probed.
+func (s *Store) PlayerConversation(ctx context.Context, playerID string, id int64) (chat.Conversation, error) {
+	var row conversationRow
+	if err := s.db.WithContext(ctx).Where("player_id = ?", playerID).First(&row, id).Error; err != nil {
+		return chat.Conversation{}, notFound(err, "conversation %d not found", id)
+	}
+	return row.domain(), nil
+}
+
+// SetConversationState changes who answers the conversation.
+func (s *Store) SetConversationState(ctx context.Context, id int64, state chat.ConversationState) error {
+	updates := map[string]any{"state": string(state), "updated_at": s.now()}
+	if state == chat.StateClosed {
+		updates["closed_at"] = s.now()
+	}
+	res := s.db.WithContext(ctx).Model(&conversationRow{}).Where("id = ?", id).Updates(updates)
+	if res.Error != nil {
+		return fmt.Errorf("store: set state of conversation %d: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return chat.Errorf(chat.ENOTFOUND, "conversation %d not found", id)
+	}
+	return nil
+}
+
+func (r conversationRow) domain() chat.Conversation {
+	return chat.Conversation{ID: r.ID, PlayerID: r.PlayerID, Channel: chat.Channel(r.Channel), Locale: r.Locale,
+		State: chat.ConversationState(r.State), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+}

@@ -1,0 +1,213 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/switchboard-support/switchboard/flows"
+	"github.com/switchboard-support/switchboard/internal/chat"
+)
+
+// AppendInbound stores a message from a player or operator before it is
+// acknowledged. A message whose (sender, sender id, client id) was stored
+// before is not stored again: the stored one is returned with created false.
+func (s *Store) AppendInbound(ctx context.Context, m chat.Message) (stored chat.Message, created bool, err error) {
+	row, err := messageToRow(m)
+	if err != nil {
+		return chat.Message{}, false, err
+	}
+	row.CreatedAt = s.now()
+	if m.ClientID != "" {
+		if existing, ok, err := s.messageByClientID(ctx, m); err != nil || ok {
+			return existing, false, err
+		}
+	}
+	err = s.db.WithContext(ctx).Create(&row).Error
+	if err == nil {
+		touchErr := s.db.WithContext(ctx).Model(&conversationRow{}).Where("id = ?", m.ConversationID).
+			Update("updated_at", row.CreatedAt).Error
+		if touchErr != nil {
+			return chat.Message{}, false, fmt.Errorf("store: touch conversation %d: %w", m.ConversationID, touchErr)
+		}
+		msg, err := row.domain()
+		return msg, true, err
+	}
+	if m.ClientID != "" && isUniqueViolation(err) {
+		existing, ok, err := s.messageByClientID(ctx, m)
+		if err != nil {
+			return chat.Message{}, false, err
+		}
+		if ok {
+			return existing, false, nil
+		}
+	}
+	return chat.Message{}, false, fmt.Errorf("store: append message to conversation %d: %w", m.ConversationID, err)
+}
+
+func (s *Store) messageByClientID(ctx context.Context, m chat.Message) (chat.Message, bool, error) {
+	var row messageRow
+	err := s.db.WithContext(ctx).Where("sender = ? AND sender_id = ? AND client_id = ?", m.Sender, m.SenderID, m.ClientID).
+		First(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return chat.Message{}, false, nil
+	}
+	if err != nil {
+		return chat.Message{}, false, fmt.Errorf("store: find message by client id: %w", err)
+	}
+	msg, err := row.domain()
+	return msg, err == nil, err
+}
+
+// TurnResult is what one bot turn writes, all in one transaction.
+type TurnResult struct {
+	ConversationID int64
+	InboundID      int64         // the player message the replies answer
+	Replies        []chat.Message // bot messages, in order
+	State          flows.State   // the new flow state; State.Version is the version it was computed from
+	Handoff        *flows.HandoffRequest
+}
+
+// CompleteTurn stores the bot's replies and the new flow state, and queues a
+// ticket when the turn handed off. It fails with ECONFLICT when the flow
+// state changed since it was read (another turn won the race); nothing is
+// written then.
+func (s *Store) CompleteTurn(ctx context.Context, t TurnResult) ([]chat.Message, error) {
+	stateJSON, err := json.Marshal(t.State)
+	if err != nil {
+		return nil, fmt.Errorf("store: encode flow state: %w", err)
+	}
+	var out []chat.Message
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		if err := saveFlowState(tx, t.ConversationID, string(stateJSON), t.State.Version, now); err != nil {
+			return err
+		}
+		for _, m := range t.Replies {
+			m.ConversationID, m.Sender = t.ConversationID, chat.SenderBot
+			row, err := messageToRow(m)
+			if err != nil {
+				return err
+			}
+			row.ReplyTo, row.CreatedAt = t.InboundID, now
+			if err := tx.Create(&row).Error; err != nil {
+				return fmt.Errorf("store: save reply: %w", err)
+			}
+			msg, err := row.domain()
+			if err != nil {
+				return err
+			}
+			out = append(out, msg)
+		}
+		updates := map[string]any{"updated_at": now}
+		if t.Handoff != nil {
+			conv, err := conversationForUpdate(tx, t.ConversationID)
+			if err != nil {
+				return err
+			}
+			ticket := ticketRow{ConversationID: t.ConversationID, Skill: t.Handoff.Skill, Priority: t.Handoff.Priority,
+				Reason: t.Handoff.Reason, Channel: conv.Channel, Status: TicketQueued, CreatedAt: now, UpdatedAt: now}
+			if err := tx.Create(&ticket).Error; err != nil {
+				return fmt.Errorf("store: queue ticket: %w", err)
+			}
+			updates["state"] = string(chat.StateQueued)
+		}
+		if err := tx.Model(&conversationRow{}).Where("id = ?", t.ConversationID).Updates(updates).Error; err != nil {
+			return fmt.Errorf("store: update conversation %d: %w", t.ConversationID, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Replies returns the bot messages stored in answer to inbound message id.
+func (s *Store) Replies(ctx context.Context, inboundID int64) ([]chat.Message, error) {
+	var rows []messageRow
+	if err := s.db.WithContext(ctx).Where("reply_to = ?", inboundID).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: replies to %d: %w", inboundID, err)
+	}
+	return rowsToMessages(rows)
+}
+
+// Page selects a slice of a conversation's history. With Before set, the
+// Limit messages just before that id; otherwise the Limit messages after
+// After (0 = from the start). Limit defaults to 50 and is capped at 200.
+type Page struct {
+	Before, After int64
+	Limit         int
+}
+
+// Messages returns a page of a conversation's history in ascending id order.
+func (s *Store) Messages(ctx context.Context, conversationID int64, p Page) ([]chat.Message, error) {
+	limit := p.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	limit = min(limit, 200)
+	q := s.db.WithContext(ctx).Where("conversation_id = ?", conversationID)
+	var rows []messageRow
+	if p.Before > 0 {
+		if err := q.Where("id < ?", p.Before).Order("id DESC").Limit(limit).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("store: messages of %d: %w", conversationID, err)
+		}
+		for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+			rows[i], rows[j] = rows[j], rows[i]
+		}
+		return rowsToMessages(rows)
+	}
+	if err := q.Where("id > ?", p.After).Order("id").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: messages of %d: %w", conversationID, err)
+	}
+	return rowsToMessages(rows)
+}
+
+func messageToRow(m chat.Message) (messageRow, error) {
+	if m.ConversationID == 0 {
+		return messageRow{}, chat.Errorf(chat.EINVALID, "message without conversation")
+	}
+	buttons, err := json.Marshal(m.Buttons)
+	if err != nil {
+		return messageRow{}, fmt.Errorf("store: encode buttons: %w", err)
+	}
+	articles, err := json.Marshal(m.Articles)
+	if err != nil {
+		return messageRow{}, fmt.Errorf("store: encode articles: %w", err)
+	}
+	return messageRow{ConversationID: m.ConversationID, Sender: string(m.Sender), SenderID: m.SenderID,
+		ClientID: m.ClientID, Channel: string(m.Channel), Text: m.Text, Buttons: string(buttons),
+		Articles: string(articles)}, nil
+}
+
+func (r messageRow) domain() (chat.Message, error) {
+	m := chat.Message{ID: r.ID, ConversationID: r.ConversationID, Sender: chat.Sender(r.Sender), SenderID: r.SenderID,
+		Channel: chat.Channel(r.Channel), Text: r.Text, ClientID: r.ClientID, CreatedAt: r.CreatedAt}
+	if r.Buttons != "" && r.Buttons != "null" {
+		if err := json.Unmarshal([]byte(r.Buttons), &m.Buttons); err != nil {
+			return chat.Message{}, fmt.Errorf("store: decode buttons of message %d: %w", r.ID, err)
+		}
+	}
+	if r.Articles != "" && r.Articles != "null" {
+		if err := json.Unmarshal([]byte(r.Articles), &m.Articles); err != nil {
+			return chat.Message{}, fmt.Errorf("store: decode articles of message %d: %w", r.ID, err)
+		}
+	}
+	return m, nil
+}
+
+func rowsToMessages(rows []messageRow) ([]chat.Message, error) {
+	out := make([]chat.Message, 0, len(rows))
+	for _, r := range rows {
+		m, err := r.domain()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}

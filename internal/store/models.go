@@ -1,0 +1,88 @@
+package store
+
+import "time"
+
+// Rows are the gorm shapes of the domain types; they never leave this package.
+
+type playerRow struct {
+	ID         string `gorm:"primaryKey;size:128"`
+	Name       string `gorm:"size:256"`
+	Locale     string `gorm:"size:8"`
+	Attributes string `gorm:"type:text"` // JSON object
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+func (playerRow) TableName() string { return "players" }
+
+type conversationRow struct {
+	ID        int64  `gorm:"primaryKey;autoIncrement"`
+	PlayerID  string `gorm:"size:128;not null;index;uniqueIndex:idx_conversations_open,where:state <> 'closed'"`
+	Channel   string `gorm:"size:16;not null"`
+	Locale    string `gorm:"size:8;not null"`
+	State     string `gorm:"size:16;not null;index"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	ClosedAt  *time.Time
+}
+
+func (conversationRow) TableName() string { return "conversations" }
+
+type messageRow struct {
+	ID             int64  `gorm:"primaryKey;autoIncrement"`
+	ConversationID int64  `gorm:"not null;index:idx_messages_conversation,priority:1"`
+	Sender         string `gorm:"size:16;not null;uniqueIndex:idx_messages_client,priority:1,where:client_id <> ''"`
+	SenderID       string `gorm:"size:128;not null;uniqueIndex:idx_messages_client,priority:2"`
+	ClientID       string `gorm:"size:128;not null;uniqueIndex:idx_messages_client,priority:3"`
+	Channel        string `gorm:"size:16;not null"`
+	Text           string `gorm:"type:text;not null"`
+	Buttons        string `gorm:"type:text"` // JSON array
+	Articles       string `gorm:"type:text"` // JSON array
+	ReplyTo        int64  `gorm:"not null;default:0;index"`
+	CreatedAt      time.Time
+}
+
+func (messageRow) TableName() string { return "messages" }
+
+type flowStateRow struct {
+	ConversationID int64  `gorm:"primaryKey;autoIncrement:false"`
+	State          string `gorm:"type:text;not null"` // JSON of flows.State
+	Version        int64  `gorm:"not null"`
+	UpdatedAt      time.Time
+}
+
+func (flowStateRow) TableName() string { return "flow_states" }
+
+type contentVersionRow struct {
+	ID        int64  `gorm:"primaryKey;autoIncrement"`
+	Hash      string `gorm:"size:64;not null;uniqueIndex"`
+	Files     []byte `gorm:"not null"` // JSON object: path → base64 content
+	Note      string `gorm:"type:text"`
+	Author    string `gorm:"size:128"`
+	CreatedAt time.Time
+}
+
+func (contentVersionRow) TableName() string { return "content_versions" }
+
+type contentPublicationRow struct {
+	ID          int64  `gorm:"primaryKey;autoIncrement"`
+	VersionID   int64  `gorm:"not null;index"`
+	PublishedBy string `gorm:"size:128"`
+	CreatedAt   time.Time
+}
+
+func (contentPublicationRow) TableName() string { return "content_publications" }
+
+type ticketRow struct {
+	ID             int64  `gorm:"primaryKey;autoIncrement"`
+	ConversationID int64  `gorm:"not null;index"`
+	Skill          string `gorm:"size:32;not null"`
+	Priority       string `gorm:"size:16;not null"`
+	Reason         string `gorm:"type:text"`
+	Channel        string `gorm:"size:16;not null"`
+	Status         string `gorm:"size:16;not null;index"`
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (ticketRow) TableName() string { return "tickets" }

@@ -1,0 +1,140 @@
+// Package store persists Switchboard's domain types with gorm, on SQLite (the
+// default, pure Go) or PostgreSQL. It is the only package that imports gorm.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/switchboard-support/switchboard/internal/chat"
+)
+
+// Store is the one storage type of the product.
+type Store struct {
+	db      *gorm.DB
+	dialect string // "sqlite" or "postgres"
+	now     func() time.Time
+}
+
+// Open connects to dsn and migrates the schema. A dsn starting with
+// "postgres://" or "postgresql://" selects PostgreSQL; anything else is a
+// SQLite file path (optionally prefixed "sqlite:"), created with its
+// directory when missing.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	cfg := &gorm.Config{Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC() }}
+	var (
+		db      *gorm.DB
+		err     error
+		dialect string
+	)
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		dialect = "postgres"
+		db, err = gorm.Open(postgres.Open(dsn), cfg)
+	default:
+		dialect = "sqlite"
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, chat.Errorf(chat.EINVALID, "empty database path")
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("store: create database directory: %w", err)
+			}
+		}
+		db, err = gorm.Open(sqlite.Open(sqliteDSN(path)), cfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", dialect, err)
+	}
+	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }}
+	if dialect == "sqlite" {
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		// One writer at a time is SQLite's model; a small pool of readers
+		// works with WAL. Writes serialise on the immediate transaction lock.
+		sqlDB.SetMaxOpenConns(8)
+	}
+	if err := s.migrate(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// sqliteDSN adds the pragmas that keep SQLite usable under concurrency:
+// WAL, a busy timeout, and immediate transactions so that read-then-write
+// transactions never fail with "database is locked".
+func sqliteDSN(path string) string {
+	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)" +
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_txlock=immediate"
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect }
+
+// Ping checks the database connection.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return chat.Errorf(chat.EUNAVAILABLE, "database unreachable: %v", err)
+	}
+	return nil
+}
+
+// Close closes the database connections.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return sqlDB.Close()
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	err := s.db.WithContext(ctx).AutoMigrate(
+		&playerRow{}, &conversationRow{}, &messageRow{}, &flowStateRow{},
+		&contentVersionRow{}, &contentPublicationRow{}, &ticketRow{},
+	)
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}
+
+// notFound translates gorm's not-found into a coded error.
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return chat.Errorf(chat.ENOTFOUND, format, args...)
+	}
+	return err
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure on
+// either database.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") ||
+		strings.Contains(msg, "duplicate key value")
+}
