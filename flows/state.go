@@ -8,6 +8,7 @@ type State struct {
 	Slots    map[string]string `json:"slots,omitempty"`    // values filled by ask steps
 	Attempts int               `json:"attempts,omitempty"` // failed answers at the waiting step
 	Intent   string            `json:"intent,omitempty"`   // intent that started the flow
+	Question string            `json:"question,omitempty"` // the message that started the flow
 	Version  int64             `json:"-"`                  // optimistic-concurrency counter, kept by the store
 }
 

@@ -102,6 +102,9 @@ func (s *Store) CompleteTurn(ctx context.Context, t TurnResult) ([]chat.Message,
 			}
 			out = append(out, msg)
 		}
+		if err := tx.Model(&messageRow{}).Where("id = ?", t.InboundID).Update("handled", true).Error; err != nil {
+			return fmt.Errorf("store: mark message %d handled: %w", t.InboundID, err)
+		}
 		updates := map[string]any{"updated_at": now}
 		if t.Handoff != nil {
 			conv, err := conversationForUpdate(tx, t.ConversationID)
@@ -124,6 +127,17 @@ func (s *Store) CompleteTurn(ctx context.Context, t TurnResult) ([]chat.Message,
 		return nil, err
 	}
 	return out, nil
+}
+
+// Turn reports whether the bot turn for an inbound message completed, and
+// the replies it stored.
+func (s *Store) Turn(ctx context.Context, inboundID int64) (handled bool, replies []chat.Message, err error) {
+	var in messageRow
+	if err := s.db.WithContext(ctx).Select("id", "handled").First(&in, inboundID).Error; err != nil {
+		return false, nil, notFound(err, "message %d not found", inboundID)
+	}
+	replies, err = s.Replies(ctx, inboundID)
+	return in.Handled, replies, err
 }
 
 // Replies returns the bot messages stored in answer to inbound message id.

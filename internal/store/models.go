@@ -39,6 +39,7 @@ type messageRow struct {
 	Buttons        string `gorm:"type:text"` // JSON array
 	Articles       string `gorm:"type:text"` // JSON array
 	ReplyTo        int64  `gorm:"not null;default:0;index"`
+	Handled        bool   `gorm:"not null;default:false"` // the bot turn for this inbound message completed
 	CreatedAt      time.Time
 }
 

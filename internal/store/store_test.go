@@ -146,6 +146,9 @@ func TestCompleteTurn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if handled, _, err := s.Turn(ctx, in.ID); err != nil || handled {
+			t.Fatalf("before the turn: handled=%v err=%v, want unhandled", handled, err)
+		}
 		st, err := s.FlowState(ctx, conv.ID)
 		if err != nil || st.Version != 0 {
 			t.Fatalf("initial state %+v, %v; want version 0", st, err)
@@ -161,9 +164,9 @@ func TestCompleteTurn(t *testing.T) {
 			replies[0].Articles[0].ID != "deposit-methods" {
 			t.Fatalf("replies = %+v", replies)
 		}
-		got, err := s.Replies(ctx, in.ID)
-		if err != nil || len(got) != 1 || got[0].ID != replies[0].ID {
-			t.Fatalf("Replies(%d) = %+v, %v; want the stored reply", in.ID, got, err)
+		handled, got, err := s.Turn(ctx, in.ID)
+		if err != nil || !handled || len(got) != 1 || got[0].ID != replies[0].ID {
+			t.Fatalf("Turn(%d) = %v %+v, %v; want handled with the stored reply", in.ID, handled, got, err)
 		}
 		st2, err := s.FlowState(ctx, conv.ID)
 		if err != nil {
