@@ -123,9 +123,13 @@ func parseNumber(s string) (string, bool) {
 }
 
 // matchOption finds the option a message picks: its value (a pressed
-// button), its label in any locale, or its number.
+// button), its label in any locale, the label's lead before a comma ("yes"
+// for "Yes, thanks"), or its number.
 func matchOption(st *Step, input string) (Option, bool) {
 	s := normalizeAnswer(input)
+	if s == "" {
+		return Option{}, false
+	}
 	for _, o := range st.Options {
 		if normalizeAnswer(o.Value) == s {
 			return o, true
@@ -136,14 +140,24 @@ func matchOption(st *Step, input string) (Option, bool) {
 			}
 		}
 	}
+	for _, o := range st.Options {
+		for _, label := range o.Label {
+			if lead, _, ok := strings.Cut(label, ","); ok && normalizeAnswer(lead) == s {
+				return o, true
+			}
+		}
+	}
 	if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= len(st.Options) {
 		return st.Options[n-1], true
 	}
 	return Option{}, false
 }
 
+// normalizeAnswer folds case, ё and punctuation, so "Да, спасибо!" and
+// "да спасибо" compare equal.
 func normalizeAnswer(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	s = strings.ReplaceAll(s, "ё", "е")
-	return strings.TrimRight(s, ".!?) ")
+	s = strings.ReplaceAll(strings.ToLower(s), "ё", "е")
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_'
+	}), " ")
 }

@@ -134,7 +134,7 @@ func (b *Bundle) check(ps *problems) {
 	known := map[string]bool{}
 	perLocale := map[string]map[string]bool{}
 	for _, l := range s.Locales {
-		if _, ok := b.Examples[l]; !ok {
+		if _, ok := b.Files[intentsDir+l+".yaml"]; !ok {
 			ps.add(intentsDir+l+".yaml", 0, "missing: every locale needs intent examples")
 		}
 		perLocale[l] = map[string]bool{}

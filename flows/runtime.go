@@ -77,3 +77,6 @@ func (r *Runtime) retire() {
 		_ = r.Index.Close()
 	}
 }
+
+// Close closes a runtime that never went live.
+func (r *Runtime) Close() { _ = r.Index.Close() }

@@ -1,0 +1,206 @@
+// Package conversation runs one player message through Switchboard: store
+// it first, let the bot answer when the conversation is the bot's, store
+// the answer. Connectors (CLI, web chat, Telegram) all call it.
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/switchboard-support/switchboard/flows"
+	"github.com/switchboard-support/switchboard/internal/chat"
+	"github.com/switchboard-support/switchboard/internal/store"
+)
+
+// DefaultMaxMessageBytes is the default limit on one message's text.
+const DefaultMaxMessageBytes = 4096
+
+// Options configure a Service.
+type Options struct {
+	MaxMessageBytes int // 0 → DefaultMaxMessageBytes
+	Logger          *slog.Logger
+}
+
+// Service is the conversation service.
+type Service struct {
+	store    *store.Store
+	engine   *flows.Engine
+	maxBytes int
+	log      *slog.Logger
+	locks    [256]sync.Mutex // turns of one conversation run one at a time
+}
+
+// New returns a Service.
+func New(s *store.Store, e *flows.Engine, opts Options) *Service {
+	if opts.MaxMessageBytes <= 0 {
+		opts.MaxMessageBytes = DefaultMaxMessageBytes
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: s, engine: e, maxBytes: opts.MaxMessageBytes, log: opts.Logger}
+}
+
+// Inbound is a message from a player.
+type Inbound struct {
+	Player   chat.Player
+	Channel  chat.Channel
+	ClientID string // the client's idempotency key; a retry with the same key is stored once
+	Text     string
+}
+
+// Result is the outcome of Send.
+type Result struct {
+	Conversation chat.Conversation
+	Message      chat.Message   // the stored inbound message
+	Replies      []chat.Message // the bot's stored replies (none while a human holds the conversation)
+	Duplicate    bool           // the message had been received before; Replies are the original ones
+	Trace        *flows.Trace   // nil for duplicates and when the bot did not run
+}
+
+// ValidateText checks a message text: valid UTF-8, not empty, no NUL, at
+// most maxBytes bytes.
+func ValidateText(text string, maxBytes int) error {
+	if !utf8.ValidString(text) {
+		return chat.Errorf(chat.EINVALID, "message is not valid UTF-8")
+	}
+	if strings.TrimSpace(text) == "" {
+		return chat.Errorf(chat.EINVALID, "message is empty")
+	}
+	if strings.ContainsRune(text, 0) {
+		return chat.Errorf(chat.EINVALID, "message contains a NUL character")
+	}
+	if len(text) > maxBytes {
+		return chat.Errorf(chat.ETOOLARGE, "message is %d bytes; the limit is %d", len(text), maxBytes)
+	}
+	return nil
+}
+
+// Send stores the player's message and, when the bot holds the
+// conversation, runs a bot turn and stores its replies. The message is on
+// disk before Send returns successfully; if the bot turn then fails, the
+// player gets the bundle's error message and the flow state is unchanged.
+func (s *Service) Send(ctx context.Context, in Inbound) (Result, error) {
+	if err := ValidateText(in.Text, s.maxBytes); err != nil {
+		return Result{}, err
+	}
+	if len(in.ClientID) > 128 {
+		return Result{}, chat.Errorf(chat.EINVALID, "client message id is longer than 128 bytes")
+	}
+	player, err := s.store.UpsertPlayer(ctx, in.Player)
+	if err != nil {
+		return Result{}, err
+	}
+	conv, err := s.store.OpenConversation(ctx, player.ID, in.Channel, s.locale(player.Locale))
+	if err != nil {
+		return Result{}, err
+	}
+	msg, created, err := s.store.AppendInbound(ctx, chat.Message{ConversationID: conv.ID, Sender: chat.SenderPlayer,
+		SenderID: player.ID, Channel: in.Channel, Text: in.Text, ClientID: in.ClientID})
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Conversation: conv, Message: msg, Duplicate: !created}
+	// A retry may land in a conversation that was closed since: answer
+	// from the one the message was stored in.
+	res.Conversation.ID = msg.ConversationID
+
+	lock := s.lock(msg.ConversationID)
+	lock.Lock()
+	defer lock.Unlock()
+
+	handled, replies, err := s.store.Turn(ctx, msg.ID)
+	if err != nil {
+		return Result{}, err
+	}
+	if handled {
+		res.Replies = replies
+		return res, nil
+	}
+	for attempt := 0; ; attempt++ {
+		conv, err = s.store.Conversation(ctx, msg.ConversationID)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Conversation = conv
+		if conv.State != chat.StateBot {
+			return res, nil // a human holds it: the bot stays silent
+		}
+		replies, trace, err := s.turn(ctx, player, conv, msg)
+		if chat.ErrorCode(err) == chat.ECONFLICT && attempt < 3 {
+			continue // another instance advanced the flow: recompute from the new state
+		}
+		if err != nil {
+			return Result{}, err
+		}
+		res.Replies, res.Trace = replies, trace
+		if conv, err := s.store.Conversation(ctx, conv.ID); err == nil {
+			res.Conversation = conv
+		}
+		return res, nil
+	}
+}
+
+// turn runs the engine on the stored state and stores what it decided.
+func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conversation, msg chat.Message) ([]chat.Message, *flows.Trace, error) {
+	state, err := s.store.FlowState(ctx, conv.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := s.engine.Turn(ctx, flows.Input{Player: player, Channel: msg.Channel, Locale: conv.Locale,
+		Text: msg.Text, State: state})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		s.log.Error("bot turn failed", "conversation", conv.ID, "message", msg.ID, "err", err)
+		out = flows.Output{State: state, Replies: []chat.Reply{{Text: s.errorText(conv.Locale)}}}
+	}
+	result := store.TurnResult{ConversationID: conv.ID, InboundID: msg.ID, State: out.State, Handoff: out.Handoff}
+	for _, r := range out.Replies {
+		result.Replies = append(result.Replies, chat.Message{Channel: msg.Channel, Text: r.Text,
+			Buttons: r.Buttons, Articles: r.Articles})
+	}
+	stored, err := s.store.CompleteTurn(ctx, result)
+	if err != nil {
+		return nil, nil, fmt.Errorf("conversation: complete turn: %w", err)
+	}
+	return stored, &out.Trace, nil
+}
+
+func (s *Service) errorText(locale string) string {
+	if rt := s.engine.Runtime(); rt != nil {
+		return rt.Bundle.Settings.Message("error", locale)
+	}
+	if locale == chat.LocaleRU {
+		return "Извините, у нас что-то пошло не так. Попробуйте ещё раз через минуту."
+	}
+	return "Sorry, something went wrong on our side. Please try again in a moment."
+}
+
+func (s *Service) locale(l string) string {
+	if rt := s.engine.Runtime(); rt != nil {
+		return rt.Bundle.Settings.Locale(l)
+	}
+	if chat.SupportedLocale(l) {
+		return l
+	}
+	return chat.DefaultLocale
+}
+
+func (s *Service) lock(conversationID int64) *sync.Mutex {
+	return &s.locks[uint64(conversationID)%uint64(len(s.locks))]
+}
+
+// History returns a page of one of the player's conversations. Another
+// player's conversation is ENOTFOUND.
+func (s *Service) History(ctx context.Context, playerID string, conversationID int64, page store.Page) ([]chat.Message, error) {
+	if _, err := s.store.PlayerConversation(ctx, playerID, conversationID); err != nil {
+		return nil, err
+	}
+	return s.store.Messages(ctx, conversationID, page)
+}
