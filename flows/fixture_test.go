@@ -61,8 +61,8 @@ human:
   - нужен оператор
   - живой человек
 `),
-		"kb/en/deposit-methods.md": []byte("---\nid: deposit-methods\nlocale: en\ntitle: Deposit methods\ntags: [deposit, top up]\nintents: [deposit]\nreview_by: 2027-05-31\n---\nYou can deposit by card, e-wallet, bank transfer or crypto. The minimum deposit is €10.\n"),
-		"kb/ru/deposit-methods.md": []byte("---\nid: deposit-methods\nlocale: ru\ntitle: Способы пополнения\ntags: [пополнение, депозит]\nintents: [deposit]\nreview_by: 2027-05-31\n---\nПополнить счет можно картой, кошельком, переводом или криптовалютой. Минимальное пополнение — 10 €.\n"),
+		"kb/en/deposit-methods.md":   []byte("---\nid: deposit-methods\nlocale: en\ntitle: Deposit methods\ntags: [deposit, top up]\nintents: [deposit]\nreview_by: 2027-05-31\n---\nYou can deposit by card, e-wallet, bank transfer or crypto. The minimum deposit is €10.\n"),
+		"kb/ru/deposit-methods.md":   []byte("---\nid: deposit-methods\nlocale: ru\ntitle: Способы пополнения\ntags: [пополнение, депозит]\nintents: [deposit]\nreview_by: 2027-05-31\n---\nПополнить счет можно картой, кошельком, переводом или криптовалютой. Минимальное пополнение — 10 €.\n"),
 		"kb/en/withdrawal-how-to.md": []byte("---\nid: withdrawal-how-to\nlocale: en\ntitle: How to withdraw\ntags: [withdrawal, cash out, payout]\nintents: [withdrawal]\nreview_by: 2027-05-31\n---\nTo withdraw, open Cashier and choose Withdraw. The minimum withdrawal is €20.\n"),
 		"kb/ru/withdrawal-how-to.md": []byte("---\nid: withdrawal-how-to\nlocale: ru\ntitle: Как вывести деньги\ntags: [вывод, выплата]\nintents: [withdrawal]\nreview_by: 2027-05-31\n---\nЧтобы вывести деньги, откройте Кассу и выберите Вывод. Минимальный вывод — 20 €.\n"),
 		"flows/deposit.yaml": []byte(`description: deposits

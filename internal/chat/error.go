@@ -10,15 +10,15 @@ import (
 
 // Error codes. One place at each edge (HTTP, CLI) maps them to a status.
 const (
-	EINVALID      = "invalid"       // bad input from the caller
-	ENOTFOUND     = "not_found"     // the thing does not exist (or is not the caller's)
-	ECONFLICT     = "conflict"      // state does not allow the operation
-	EUNAUTHORIZED = "unauthorized"  // no valid credentials
-	EFORBIDDEN    = "forbidden"     // valid credentials, not allowed
-	ETOOLARGE     = "too_large"     // input over a size limit
-	ERATELIMIT    = "rate_limited"  // too many requests
-	EUNAVAILABLE  = "unavailable"   // a dependency is down or not ready
-	EINTERNAL     = "internal"      // a bug or an unexpected failure
+	EINVALID      = "invalid"      // bad input from the caller
+	ENOTFOUND     = "not_found"    // the thing does not exist (or is not the caller's)
+	ECONFLICT     = "conflict"     // state does not allow the operation
+	EUNAUTHORIZED = "unauthorized" // no valid credentials
+	EFORBIDDEN    = "forbidden"    // valid credentials, not allowed
+	ETOOLARGE     = "too_large"    // input over a size limit
+	ERATELIMIT    = "rate_limited" // too many requests
+	EUNAVAILABLE  = "unavailable"  // a dependency is down or not ready
+	EINTERNAL     = "internal"     // a bug or an unexpected failure
 )
 
 // Error is an error with a machine-readable code and a message that is safe

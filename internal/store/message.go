@@ -65,9 +65,9 @@ func (s *Store) messageByClientID(ctx context.Context, m chat.Message) (chat.Mes
 // TurnResult is what one bot turn writes, all in one transaction.
 type TurnResult struct {
 	ConversationID int64
-	InboundID      int64         // the player message the replies answer
+	InboundID      int64          // the player message the replies answer
 	Replies        []chat.Message // bot messages, in order
-	State          flows.State   // the new flow state; State.Version is the version it was computed from
+	State          flows.State    // the new flow state; State.Version is the version it was computed from
 	Handoff        *flows.HandoffRequest
 }
 
