@@ -3,10 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/switchboard-support/switchboard/flows"
@@ -90,6 +91,12 @@ func chatLoop(ctx context.Context, svc *conversation.Service, player chat.Player
 	fmt.Fprintf(stdout, "Chatting as %s (%s). Type a message; a number picks a button; Ctrl-D quits.\n", player.ID, player.Locale)
 	in := bufio.NewScanner(stdin)
 	in.Buffer(make([]byte, 64*1024), 64*1024)
+	// Client ids must be unique across sessions: a reused id is a retry.
+	var nonce [8]byte
+	if _, err := rand.Read(nonce[:]); err != nil {
+		return err
+	}
+	session := hex.EncodeToString(nonce[:])
 	seq := 0
 	for {
 		fmt.Fprint(stdout, "you> ")
@@ -103,7 +110,7 @@ func chatLoop(ctx context.Context, svc *conversation.Service, player chat.Player
 		}
 		seq++
 		res, err := svc.Send(ctx, conversation.Inbound{Player: player, Channel: chat.ChannelCLI,
-			ClientID: fmt.Sprintf("cli-%d-%d", os.Getpid(), seq), Text: text})
+			ClientID: fmt.Sprintf("cli-%s-%d", session, seq), Text: text})
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil

@@ -217,3 +217,165 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestSendIsIdempotent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		svc := conversation.New(st, defaultEngine, conversation.Options{})
+		in := conversation.Inbound{Player: chat.Player{ID: "p1", Name: "Ann", Locale: "en"}, Channel: chat.ChannelWebchat,
+			ClientID: "abc", Text: "how do i withdraw"}
+		first, err := svc.Send(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := svc.Send(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.Duplicate || !second.Duplicate || second.Message.ID != first.Message.ID {
+			t.Fatalf("first dup=%v id=%d, second dup=%v id=%d", first.Duplicate, first.Message.ID, second.Duplicate, second.Message.ID)
+		}
+		if len(second.Replies) != len(first.Replies) || second.Replies[0].ID != first.Replies[0].ID {
+			t.Fatalf("retry returned other replies: %+v vs %+v", second.Replies, first.Replies)
+		}
+		history, err := svc.History(ctx, "p1", first.Conversation.ID, store.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(history) != 1+len(first.Replies) {
+			t.Fatalf("history has %d messages, want %d (the retry stored nothing)", len(history), 1+len(first.Replies))
+		}
+		st2, _ := st.FlowState(ctx, first.Conversation.ID)
+		if st2.Version != 1 {
+			t.Fatalf("flow state version %d, want 1: the retry must not run a second turn", st2.Version)
+		}
+	})
+}
+
+func TestBadInputIsRefusedAndNothingStored(t *testing.T) {
+	st := storetest.SQLite(t)
+	ctx := context.Background()
+	svc := conversation.New(st, defaultEngine, conversation.Options{MaxMessageBytes: 64})
+	p := chat.Player{ID: "p1", Name: "Ann", Locale: "en"}
+	tests := []struct {
+		name, text, client string
+		code               string
+	}{
+		{"invalid utf-8", "hello \xff\xfe", "1", chat.EINVALID},
+		{"empty", "   \n ", "2", chat.EINVALID},
+		{"nul", "a\x00b", "3", chat.EINVALID},
+		{"too large", strings.Repeat("я", 33), "4", chat.ETOOLARGE},
+		{"client id too long", "hi", strings.Repeat("x", 129), chat.EINVALID},
+	}
+	for _, tt := range tests {
+		_, err := svc.Send(ctx, conversation.Inbound{Player: p, Channel: chat.ChannelWebchat, ClientID: tt.client, Text: tt.text})
+		if chat.ErrorCode(err) != tt.code {
+			t.Errorf("%s: got %v, want %s", tt.name, err, tt.code)
+		}
+	}
+	if _, err := st.Player(ctx, "p1"); chat.ErrorCode(err) != chat.ENOTFOUND {
+		t.Errorf("refused messages left a trace: player %v", err)
+	}
+	// Exactly at the limit is fine.
+	if _, err := svc.Send(ctx, conversation.Inbound{Player: p, Channel: chat.ChannelWebchat, ClientID: "ok", Text: strings.Repeat("я", 32)}); err != nil {
+		t.Errorf("64-byte message: %v", err)
+	}
+}
+
+func TestRestartMidFlowContinues(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		p := chat.Player{ID: "p1", Name: "Ann", Locale: "en"}
+		h := newHarness(t, st, p)
+		h.check("i deposited but the money is not on my balance", expect{intent: "deposit", waiting: "deposit/helpful"})
+		h.check("My deposit is not credited", expect{waiting: "deposit/amount"})
+
+		// A new process: new engine and service on the same database.
+		engine := flows.NewEngine(nil)
+		defer engine.Close()
+		if err := live.New(st, engine, flows.RuntimeOptions{}, nil).Start(ctx, content.FS); err != nil {
+			t.Fatal(err)
+		}
+		h.svc = conversation.New(st, engine, conversation.Options{})
+		h.check("75", expect{say: "Which method did you use?", waiting: "deposit/method"})
+	})
+}
+
+func TestInterruptedTurnIsCompletedOnRetry(t *testing.T) {
+	st := storetest.SQLite(t)
+	ctx := context.Background()
+	p := chat.Player{ID: "p1", Name: "Ann", Locale: "en"}
+	// The message was stored, then the process died before the bot answered.
+	if _, err := st.UpsertPlayer(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	conv, err := st.OpenConversation(ctx, "p1", chat.ChannelWebchat, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _, err := st.AppendInbound(ctx, chat.Message{ConversationID: conv.ID, Sender: chat.SenderPlayer, SenderID: "p1",
+		Channel: chat.ChannelWebchat, ClientID: "c1", Text: "how do i withdraw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := conversation.New(st, defaultEngine, conversation.Options{})
+	res, err := svc.Send(ctx, conversation.Inbound{Player: p, Channel: chat.ChannelWebchat, ClientID: "c1", Text: "how do i withdraw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Duplicate || res.Message.ID != stored.ID || len(res.Replies) == 0 {
+		t.Fatalf("retry after a crash: dup=%v id=%d replies=%d; want the stored message answered", res.Duplicate, res.Message.ID, len(res.Replies))
+	}
+}
+
+func TestEngineFailureStillAnswersAndKeepsMessage(t *testing.T) {
+	st := storetest.SQLite(t)
+	ctx := context.Background()
+	svc := conversation.New(st, flows.NewEngine(nil), conversation.Options{}) // no content loaded
+	res, err := svc.Send(ctx, conversation.Inbound{Player: chat.Player{ID: "p1", Locale: "ru"}, Channel: chat.ChannelWebchat,
+		ClientID: "c1", Text: "привет"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Replies) != 1 || !strings.Contains(res.Replies[0].Text, "Извините") {
+		t.Fatalf("replies %+v, want the apology", res.Replies)
+	}
+	history, _ := st.Messages(ctx, res.Conversation.ID, store.Page{})
+	if len(history) != 2 || history[0].Text != "привет" {
+		t.Fatalf("history %+v, want the message and the apology", history)
+	}
+}
+
+func TestHistoryIsPlayersOwn(t *testing.T) {
+	st := storetest.SQLite(t)
+	ctx := context.Background()
+	svc := conversation.New(st, defaultEngine, conversation.Options{})
+	a, err := svc.Send(ctx, conversation.Inbound{Player: chat.Player{ID: "a", Locale: "en"}, Channel: chat.ChannelWebchat, ClientID: "1", Text: "hi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.History(ctx, "b", a.Conversation.ID, store.Page{}); chat.ErrorCode(err) != chat.ENOTFOUND {
+		t.Fatalf("b reads a's history: %v, want not_found", err)
+	}
+}
+
+func TestOneHistoryAcrossChannels(t *testing.T) {
+	st := storetest.SQLite(t)
+	ctx := context.Background()
+	svc := conversation.New(st, defaultEngine, conversation.Options{})
+	p := chat.Player{ID: "p1", Name: "Ann", Locale: "en"}
+	web, err := svc.Send(ctx, conversation.Inbound{Player: p, Channel: chat.ChannelWebchat, ClientID: "w1", Text: "how do i deposit"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := svc.Send(ctx, conversation.Inbound{Player: p, Channel: chat.ChannelTelegram, ClientID: "t1", Text: "Yes, thanks"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tg.Conversation.ID != web.Conversation.ID || tg.Conversation.Channel != chat.ChannelTelegram {
+		t.Fatalf("telegram continued conversation %d (%s), want %d", tg.Conversation.ID, tg.Conversation.Channel, web.Conversation.ID)
+	}
+	if len(tg.Replies) == 0 || !strings.Contains(tg.Replies[0].Text, "Enjoy") {
+		t.Fatalf("the flow started on the web did not continue in telegram: %+v", tg.Replies)
+	}
+}
