@@ -7,8 +7,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/switchboard-support/switchboard/flows"
@@ -19,10 +21,23 @@ import (
 // DefaultMaxMessageBytes is the default limit on one message's text.
 const DefaultMaxMessageBytes = 4096
 
+// Notifier learns of every stored message and state change at once, to
+// push them to connected clients. hub.Hub implements it.
+type Notifier interface {
+	Notify(chat.Event)
+}
+
+// Observer records what bot turns did, for metrics.
+type Observer interface {
+	ObserveTurn(d time.Duration, trace *flows.Trace, handoff bool, err error)
+}
+
 // Options configure a Service.
 type Options struct {
 	MaxMessageBytes int // 0 → DefaultMaxMessageBytes
 	Logger          *slog.Logger
+	Notifier        Notifier // nil: nobody is told
+	Observer        Observer // nil: nothing is recorded
 }
 
 // Service is the conversation service.
@@ -31,6 +46,8 @@ type Service struct {
 	engine   *flows.Engine
 	maxBytes int
 	log      *slog.Logger
+	notifier Notifier
+	observer Observer
 	locks    [256]sync.Mutex // turns of one conversation run one at a time
 }
 
@@ -42,7 +59,8 @@ func New(s *store.Store, e *flows.Engine, opts Options) *Service {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: s, engine: e, maxBytes: opts.MaxMessageBytes, log: opts.Logger}
+	return &Service{store: s, engine: e, maxBytes: opts.MaxMessageBytes, log: opts.Logger,
+		notifier: opts.Notifier, observer: opts.Observer}
 }
 
 // Inbound is a message from a player.
@@ -108,6 +126,9 @@ func (s *Service) Send(ctx context.Context, in Inbound) (Result, error) {
 	// A retry may land in a conversation that was closed since: answer
 	// from the one the message was stored in.
 	res.Conversation.ID = msg.ConversationID
+	if created {
+		s.notify(chat.Event{Type: chat.EventMessage, PlayerID: player.ID, Conversation: conv, Message: &msg})
+	}
 
 	lock := s.lock(msg.ConversationID)
 	lock.Lock()
@@ -130,6 +151,7 @@ func (s *Service) Send(ctx context.Context, in Inbound) (Result, error) {
 		if conv.State != chat.StateBot {
 			return res, nil // a human holds it: the bot stays silent
 		}
+		s.notify(chat.Event{Type: chat.EventTyping, PlayerID: player.ID, Conversation: conv, Sender: chat.SenderBot})
 		replies, trace, err := s.turn(ctx, player, conv, msg)
 		if chat.ErrorCode(err) == chat.ECONFLICT && attempt < 3 {
 			continue // another instance advanced the flow: recompute from the new state
@@ -138,8 +160,14 @@ func (s *Service) Send(ctx context.Context, in Inbound) (Result, error) {
 			return Result{}, err
 		}
 		res.Replies, res.Trace = replies, trace
-		if conv, err := s.store.Conversation(ctx, conv.ID); err == nil {
-			res.Conversation = conv
+		if after, err := s.store.Conversation(ctx, conv.ID); err == nil {
+			res.Conversation = after
+		}
+		for i := range replies {
+			s.notify(chat.Event{Type: chat.EventMessage, PlayerID: player.ID, Conversation: res.Conversation, Message: &replies[i]})
+		}
+		if res.Conversation.State != conv.State {
+			s.notify(chat.Event{Type: chat.EventStatus, PlayerID: player.ID, Conversation: res.Conversation})
 		}
 		return res, nil
 	}
@@ -151,8 +179,12 @@ func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conver
 	if err != nil {
 		return nil, nil, err
 	}
+	started := time.Now()
 	out, err := s.engine.Turn(ctx, flows.Input{Player: player, Channel: msg.Channel, Locale: conv.Locale,
 		Text: msg.Text, State: state})
+	if s.observer != nil {
+		s.observer.ObserveTurn(time.Since(started), &out.Trace, out.Handoff != nil, err)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, nil, ctx.Err()
@@ -170,6 +202,12 @@ func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conver
 		return nil, nil, fmt.Errorf("conversation: complete turn: %w", err)
 	}
 	return stored, &out.Trace, nil
+}
+
+func (s *Service) notify(ev chat.Event) {
+	if s.notifier != nil {
+		s.notifier.Notify(ev)
+	}
 }
 
 func (s *Service) errorText(locale string) string {
@@ -194,6 +232,35 @@ func (s *Service) locale(l string) string {
 
 func (s *Service) lock(conversationID int64) *sync.Mutex {
 	return &s.locks[uint64(conversationID)%uint64(len(s.locks))]
+}
+
+// Open starts or resumes the player's conversation on channel and returns
+// it with its latest messages (at most limit, oldest first) and whether
+// older ones exist.
+func (s *Service) Open(ctx context.Context, p chat.Player, channel chat.Channel, limit int) (chat.Conversation, []chat.Message, bool, error) {
+	player, err := s.store.UpsertPlayer(ctx, p)
+	if err != nil {
+		return chat.Conversation{}, nil, false, err
+	}
+	conv, err := s.store.OpenConversation(ctx, player.ID, channel, s.locale(player.Locale))
+	if err != nil {
+		return chat.Conversation{}, nil, false, err
+	}
+	msgs, err := s.store.Messages(ctx, conv.ID, store.Page{Before: math.MaxInt64, Limit: limit + 1})
+	if err != nil {
+		return chat.Conversation{}, nil, false, err
+	}
+	more := len(msgs) > limit
+	if more {
+		msgs = msgs[1:]
+	}
+	return conv, msgs, more, nil
+}
+
+// Current returns the player's open conversation without creating one
+// (ENOTFOUND when there is none).
+func (s *Service) Current(ctx context.Context, playerID string) (chat.Conversation, error) {
+	return s.store.CurrentConversation(ctx, playerID)
 }
 
 // History returns a page of one of the player's conversations. Another

@@ -47,6 +47,17 @@ func (s *Store) OpenConversation(ctx context.Context, playerID string, channel c
 	return chat.Conversation{}, chat.Errorf(chat.ECONFLICT, "could not open a conversation for player %s", playerID)
 }
 
+// CurrentConversation returns the player's open conversation, or
+// ENOTFOUND.
+func (s *Store) CurrentConversation(ctx context.Context, playerID string) (chat.Conversation, error) {
+	var row conversationRow
+	err := s.db.WithContext(ctx).Where("player_id = ? AND state <> ?", playerID, chat.StateClosed).First(&row).Error
+	if err != nil {
+		return chat.Conversation{}, notFound(err, "player %s has no open conversation", playerID)
+	}
+	return row.domain(), nil
+}
+
 // Conversation returns the conversation with the given id, or ENOTFOUND.
 func (s *Store) Conversation(ctx context.Context, id int64) (chat.Conversation, error) {
 	var row conversationRow

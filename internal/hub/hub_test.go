@@ -1,0 +1,59 @@
+package hub
+
+import (
+	"testing"
+
+	"github.com/switchboard-support/switchboard/internal/chat"
+)
+
+func TestFanOutByPlayer(t *testing.T) {
+	h := New()
+	a1, a2, b := h.Subscribe("a"), h.Subscribe("a"), h.Subscribe("b")
+	h.Notify(chat.Event{Type: chat.EventTyping, PlayerID: "a", Sender: chat.SenderBot})
+	for _, s := range []*Subscription{a1, a2} {
+		if ev := <-s.C; ev.Type != chat.EventTyping || ev.Sender != chat.SenderBot {
+			t.Errorf("got %+v", ev)
+		}
+	}
+	select {
+	case ev := <-b.C:
+		t.Fatalf("b got a's event %+v", ev)
+	default:
+	}
+	a1.Close()
+	a1.Close() // idempotent
+	if n := h.Subscribers(); n != 2 {
+		t.Fatalf("subscribers = %d, want 2", n)
+	}
+}
+
+func TestSlowSubscriberIsDropped(t *testing.T) {
+	h := New()
+	s := h.Subscribe("a")
+	for range subscriberBuffer + 1 {
+		h.Notify(chat.Event{Type: chat.EventTyping, PlayerID: "a"})
+	}
+	n := 0
+	for range s.C {
+		n++
+	}
+	if n != subscriberBuffer {
+		t.Fatalf("received %d events before the drop, want %d", n, subscriberBuffer)
+	}
+	if h.Subscribers() != 0 {
+		t.Fatal("dropped subscriber still registered")
+	}
+}
+
+func TestShutdown(t *testing.T) {
+	h := New()
+	s := h.Subscribe("a")
+	h.Shutdown()
+	if _, ok := <-s.C; ok {
+		t.Fatal("channel open after shutdown")
+	}
+	if h.Subscribe("a") != nil {
+		t.Fatal("subscribed after shutdown")
+	}
+	s.Close()
+}

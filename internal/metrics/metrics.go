@@ -1,0 +1,72 @@
+// Package metrics exposes Switchboard's Prometheus metrics: bot turns,
+// their latency, intents, handoffs, errors and HTTP requests.
+package metrics
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/switchboard-support/switchboard/flows"
+)
+
+// Metrics holds the collectors, registered on their own registry.
+type Metrics struct {
+	Registry    *prometheus.Registry
+	turns       *prometheus.CounterVec
+	turnSeconds prometheus.Histogram
+	intents     *prometheus.CounterVec
+	handoffs    prometheus.Counter
+	errors      *prometheus.CounterVec
+	HTTP        *prometheus.HistogramVec
+	WebSockets  prometheus.Gauge
+}
+
+// New creates and registers the collectors (plus Go and process metrics).
+func New() *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		turns: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "switchboard_turns_total",
+			Help: "Bot turns by outcome (ok, error)."}, []string{"outcome"}),
+		turnSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "switchboard_turn_seconds",
+			Help: "Time the engine spends on one bot turn.", Buckets: prometheus.ExponentialBuckets(0.0001, 2.5, 12)}),
+		intents: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "switchboard_intents_total",
+			Help: "Classified intents (oos = out of scope)."}, []string{"intent"}),
+		handoffs: prometheus.NewCounter(prometheus.CounterOpts{Name: "switchboard_handoffs_total",
+			Help: "Conversations the bot handed to the human queue."}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "switchboard_errors_total",
+			Help: "Errors by where they happened."}, []string{"where"}),
+		HTTP: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "switchboard_http_request_seconds",
+			Help: "HTTP requests by route and status.", Buckets: prometheus.DefBuckets}, []string{"route", "status"}),
+		WebSockets: prometheus.NewGauge(prometheus.GaugeOpts{Name: "switchboard_websockets",
+			Help: "Open player WebSocket connections."}),
+	}
+	m.Registry.MustRegister(m.turns, m.turnSeconds, m.intents, m.handoffs, m.errors, m.HTTP, m.WebSockets,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// ObserveTurn implements conversation.Observer.
+func (m *Metrics) ObserveTurn(d time.Duration, trace *flows.Trace, handoff bool, err error) {
+	if err != nil {
+		m.turns.WithLabelValues("error").Inc()
+		m.errors.WithLabelValues("turn").Inc()
+		return
+	}
+	m.turns.WithLabelValues("ok").Inc()
+	m.turnSeconds.Observe(d.Seconds())
+	if trace != nil && trace.Classified {
+		intent := trace.Intent
+		if trace.OutOfScope {
+			intent = "oos"
+		}
+		m.intents.WithLabelValues(intent).Inc()
+	}
+	if handoff {
+		m.handoffs.Inc()
+	}
+}
+
+// Error counts an error at where.
+func (m *Metrics) Error(where string) { m.errors.WithLabelValues(where).Inc() }
