@@ -18,8 +18,11 @@ import (
 const usage = `usage: switchboard <command> [flags]
 
 commands:
+  serve           run the server: web-chat API, widget, /demo with --demo
+  token           mint a player token for development (--player, --name, --locale)
   chat            talk to the bot in the terminal (--locale, --debug)
   intents eval    evaluate the intent classifier (--test, --train, --clinc)
+  bench           load benchmarks: bench chat (turns/s, latency), bench idle (memory per socket)
   content         manage content versions: validate, import, export, versions, publish, rollback
 
 Run "switchboard <command> -h" for a command's flags. Every flag can also be
@@ -43,6 +46,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	var err error
 	switch args[0] {
+	case "serve":
+		err = cmdServe(ctx, args[1:], stdout, stderr)
+	case "token":
+		err = cmdToken(args[1:], stdout, stderr)
+	case "bench":
+		err = cmdBench(ctx, args[1:], stdout, stderr)
 	case "chat":
 		err = cmdChat(ctx, args[1:], stdin, stdout, stderr)
 	case "intents":

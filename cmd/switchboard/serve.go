@@ -1,0 +1,255 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/switchboard-support/switchboard/connectors/webchat"
+	"github.com/switchboard-support/switchboard/flows"
+	"github.com/switchboard-support/switchboard/internal/auth"
+	"github.com/switchboard-support/switchboard/internal/conversation"
+	"github.com/switchboard-support/switchboard/internal/hub"
+	"github.com/switchboard-support/switchboard/internal/live"
+	"github.com/switchboard-support/switchboard/internal/metrics"
+	"github.com/switchboard-support/switchboard/internal/store"
+	"github.com/switchboard-support/switchboard/internal/web"
+)
+
+// serveConfig is serve's own configuration on top of config.
+type serveConfig struct {
+	config
+	listen          string
+	tokenSecret     string
+	tokenPublicKey  string
+	tokenAudience   string
+	demo            bool
+	allowedOrigins  string
+	maxMessageBytes int
+	rate            float64
+	burst           int
+	reloadInterval  time.Duration
+	shutdownTimeout time.Duration
+}
+
+func (c *serveConfig) register(fs *flag.FlagSet) {
+	c.config.register(fs)
+	stringFlag(fs, &c.listen, "listen", "127.0.0.1:8080", "address to listen on")
+	stringFlag(fs, &c.tokenSecret, "token-secret", "", "HS256 secret shared with the casino site (32+ bytes)")
+	stringFlag(fs, &c.tokenPublicKey, "token-public-key", "", "PEM file of the site's Ed25519 public key (instead of a secret)")
+	stringFlag(fs, &c.tokenAudience, "token-audience", "switchboard", "required aud claim of player tokens")
+	boolFlag(fs, &c.demo, "demo", false, "serve /demo, which mints demo-player tokens (never in production)")
+	stringFlag(fs, &c.allowedOrigins, "allowed-origins", "*", "comma-separated origins allowed to call the player API (CORS)")
+	intFlag(fs, &c.maxMessageBytes, "max-message-bytes", conversation.DefaultMaxMessageBytes, "largest message text accepted")
+	floatFlag(fs, &c.rate, "rate", 2, "messages per second a player may send (sustained)")
+	intFlag(fs, &c.burst, "burst", 10, "messages a player may send in a burst")
+	durationFlag(fs, &c.reloadInterval, "reload-interval", 5*time.Second, "how often to check for content published by another instance")
+	durationFlag(fs, &c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let requests in flight finish")
+}
+
+func intFlag(fs *flag.FlagSet, p *int, name string, def int, help string) {
+	if v, ok := os.LookupEnv(envName(name)); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			def = n
+		}
+	}
+	fs.IntVar(p, name, def, help+" (env "+envName(name)+")")
+}
+
+func floatFlag(fs *flag.FlagSet, p *float64, name string, def float64, help string) {
+	if v, ok := os.LookupEnv(envName(name)); ok {
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			def = f
+		}
+	}
+	fs.Float64Var(p, name, def, help+" (env "+envName(name)+")")
+}
+
+func durationFlag(fs *flag.FlagSet, p *time.Duration, name string, def time.Duration, help string) {
+	if v, ok := os.LookupEnv(envName(name)); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			def = d
+		}
+	}
+	fs.DurationVar(p, name, def, help+" (env "+envName(name)+")")
+}
+
+// verifierAndSigner builds token verification from the configuration. In
+// demo mode without a configured secret, a random one is made: demo tokens
+// then live as long as the process.
+func (c *serveConfig) verifierAndSigner(log *slog.Logger) (*auth.Verifier, *auth.Signer, error) {
+	opts := auth.VerifierOptions{Audience: c.tokenAudience}
+	switch {
+	case c.tokenPublicKey != "":
+		if c.demo {
+			return nil, nil, fmt.Errorf("%w: --demo needs an HS256 secret, not --token-public-key", errUsage)
+		}
+		pem, err := os.ReadFile(c.tokenPublicKey)
+		if err != nil {
+			return nil, nil, err
+		}
+		pub, err := auth.ParseEd25519PublicKey(pem)
+		if err != nil {
+			return nil, nil, err
+		}
+		v, err := auth.NewEdDSAVerifier(pub, opts)
+		return v, nil, err
+	case c.tokenSecret != "":
+		v, err := auth.NewHS256Verifier([]byte(c.tokenSecret), opts)
+		if err != nil {
+			return nil, nil, err
+		}
+		if c.demo {
+			return v, auth.NewHS256Signer([]byte(c.tokenSecret), c.tokenAudience), nil
+		}
+		return v, nil, nil
+	case c.demo:
+		secret := make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			return nil, nil, err
+		}
+		log.Warn("demo mode with a random token secret: only /demo tokens are accepted")
+		v, err := auth.NewHS256Verifier(secret, opts)
+		return v, auth.NewHS256Signer(secret, c.tokenAudience), err
+	}
+	return nil, nil, fmt.Errorf("%w: set --token-secret or --token-public-key (or run with --demo)", errUsage)
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c serveConfig
+	c.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	verifier, demoSigner, err := c.verifierAndSigner(log)
+	if err != nil {
+		return err
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	seed, err := c.seed()
+	if err != nil {
+		return err
+	}
+	engine := flows.NewEngine(nil)
+	defer engine.Close()
+	content := live.New(st, engine, runtimeOptions(&c.config), log)
+	if err := content.Start(ctx, seed); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.listen)
+	if err != nil {
+		return err
+	}
+	app := newApp(appDeps{store: st, engine: engine, verifier: verifier, demoSigner: demoSigner, log: log, cfg: &c})
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go content.Watch(watchCtx, c.reloadInterval)
+
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "Switchboard is serving on %s (database: %s)\n", base, st.Dialect())
+	fmt.Fprintf(stdout, "  widget:  %s/widget.js\n  health:  %s/healthz  %s/readyz\n  metrics: %s/metrics\n", base, base, base, base)
+	if c.demo {
+		fmt.Fprintf(stdout, "  demo:    %s/demo   ← open this to chat as a demo player\n", base)
+	}
+	return app.serve(ctx, ln, c.shutdownTimeout)
+}
+
+type appDeps struct {
+	store      *store.Store
+	engine     *flows.Engine
+	verifier   *auth.Verifier
+	demoSigner *auth.Signer
+	log        *slog.Logger
+	cfg        *serveConfig
+}
+
+// app is the wired HTTP server.
+type app struct {
+	echo    *echo.Echo
+	webchat *webchat.Server
+	hub     *hub.Hub
+	log     *slog.Logger
+}
+
+func newApp(d appDeps) *app {
+	m := metrics.New()
+	h := hub.New()
+	svc := conversation.New(d.store, d.engine, conversation.Options{MaxMessageBytes: d.cfg.maxMessageBytes,
+		Logger: d.log, Notifier: h, Observer: m})
+	wc := webchat.New(webchat.Options{Service: svc, Engine: d.engine, Verifier: d.verifier, Hub: h,
+		DemoSigner: d.demoSigner, MaxMessageBytes: d.cfg.maxMessageBytes, RatePerSecond: d.cfg.rate, Burst: d.cfg.burst,
+		OnConnections: func(n int) { m.WebSockets.Set(float64(n)) }, Logger: d.log})
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = web.ErrorHandler(d.log)
+	e.Use(middleware.Recover())
+	e.Use(web.Observe(m.HTTP))
+	origins := strings.Split(d.cfg.allowedOrigins, ",")
+	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+		Skipper:      func(c echo.Context) bool { return !strings.HasPrefix(c.Path(), "/api/") },
+		AllowOrigins: origins, AllowHeaders: []string{"Authorization", "Content-Type"},
+		AllowMethods: []string{http.MethodGet, http.MethodPost}, ExposeHeaders: []string{"Retry-After"}, MaxAge: 600,
+	}))
+	wc.Register(e)
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	e.GET("/readyz", func(c echo.Context) error {
+		if err := d.store.Ping(c.Request().Context()); err != nil {
+			return err
+		}
+		if d.engine.Runtime() == nil {
+			return c.String(http.StatusServiceUnavailable, "content not loaded\n")
+		}
+		return c.String(http.StatusOK, "ready\n")
+	})
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})))
+	return &app{echo: e, webchat: wc, hub: h, log: d.log}
+}
+
+// serve runs until ctx ends, then shuts down gracefully: sockets are told to
+// reconnect, requests in flight (turns included) finish within timeout.
+func (a *app) serve(ctx context.Context, ln net.Listener, timeout time.Duration) error {
+	srv := &http.Server{Handler: a.echo, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down")
+	a.webchat.Shutdown()
+	a.hub.Shutdown()
+	sctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if errors.Is(<-errc, http.ErrServerClosed) && err == nil {
+		a.log.Info("stopped")
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,80 @@
+package webchat
+
+import (
+	"crypto/rand"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/switchboard-support/switchboard/internal/chat"
+)
+
+//go:embed assets/widget.js assets/demo.html
+var assets embed.FS
+
+func (s *Server) handleWidget(c echo.Context) error {
+	b, err := assets.ReadFile("assets/widget.js")
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
+	return c.Blob(http.StatusOK, "application/javascript; charset=utf-8", b)
+}
+
+func (s *Server) handleDemoPage(c echo.Context) error {
+	b, err := assets.ReadFile("assets/demo.html")
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "text/html; charset=utf-8", b)
+}
+
+var demoPlayerID = regexp.MustCompile(`^demo-[0-9a-f]{16}$`)
+
+// demoTokenTTL is short: the demo page asks again whenever it needs one.
+const demoTokenTTL = time.Hour
+
+// handleDemoToken mints a token for a demo player, keeping the id the page
+// remembers so history survives reloads.
+func (s *Server) handleDemoToken(c echo.Context) error {
+	var req struct {
+		PlayerID string `json:"player_id"`
+		Locale   string `json:"locale"`
+	}
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, 4096))
+	if err != nil {
+		return chat.Errorf(chat.EINVALID, "read body: %v", err)
+	}
+	if len(body) > 0 {
+		if err := json.Unmarshal(body, &req); err != nil {
+			return chat.Errorf(chat.EINVALID, "malformed JSON: %v", err)
+		}
+	}
+	if !demoPlayerID.MatchString(req.PlayerID) {
+		var b [8]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return err
+		}
+		req.PlayerID = "demo-" + hex.EncodeToString(b[:])
+	}
+	if !chat.SupportedLocale(req.Locale) {
+		req.Locale = chat.DefaultLocale
+	}
+	name := "Demo Player"
+	if req.Locale == chat.LocaleRU {
+		name = "Демо-игрок"
+	}
+	p := chat.Player{ID: req.PlayerID, Name: name, Locale: req.Locale, Attributes: map[string]string{"verified": "true", "vip_level": "1"}}
+	tok, err := s.opts.DemoSigner.Sign(p, demoTokenTTL, time.Now())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"token": tok, "player": map[string]string{"id": p.ID, "name": p.Name, "locale": p.Locale}})
+}

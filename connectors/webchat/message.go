@@ -1,0 +1,191 @@
+package webchat
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/switchboard-support/switchboard/internal/chat"
+	"github.com/switchboard-support/switchboard/internal/conversation"
+	"github.com/switchboard-support/switchboard/internal/store"
+	"github.com/switchboard-support/switchboard/internal/web"
+	"github.com/switchboard-support/switchboard/kb"
+)
+
+// messageJSON is a Message on the wire (PROTOCOL.md).
+type messageJSON struct {
+	ID             int64             `json:"id"`
+	ConversationID int64             `json:"conversation_id"`
+	Sender         chat.Sender       `json:"sender"`
+	Text           string            `json:"text"`
+	Buttons        []chat.Button     `json:"buttons"`
+	Articles       []chat.ArticleRef `json:"articles"`
+	ClientID       string            `json:"client_id,omitempty"`
+	CreatedAt      time.Time         `json:"created_at"`
+}
+
+type conversationJSON struct {
+	ID      int64                  `json:"id"`
+	State   chat.ConversationState `json:"state"`
+	Locale  string                 `json:"locale"`
+	Channel chat.Channel           `json:"channel"`
+}
+
+func toMessageJSON(m chat.Message) messageJSON {
+	j := messageJSON{ID: m.ID, ConversationID: m.ConversationID, Sender: m.Sender, Text: m.Text, Buttons: m.Buttons,
+		Articles: m.Articles, CreatedAt: m.CreatedAt}
+	if m.Sender == chat.SenderPlayer {
+		j.ClientID = m.ClientID
+	}
+	if j.Buttons == nil {
+		j.Buttons = []chat.Button{}
+	}
+	if j.Articles == nil {
+		j.Articles = []chat.ArticleRef{}
+	}
+	return j
+}
+
+func toMessagesJSON(ms []chat.Message) []messageJSON {
+	out := make([]messageJSON, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, toMessageJSON(m))
+	}
+	return out
+}
+
+func toConversationJSON(c chat.Conversation) conversationJSON {
+	return conversationJSON{ID: c.ID, State: c.State, Locale: c.Locale, Channel: c.Channel}
+}
+
+// handleMe returns the player the token names: the cheapest authenticated
+// call, also the ceiling the load benchmark compares turns with.
+func (s *Server) handleMe(c echo.Context) error {
+	p := player(c)
+	return c.JSON(http.StatusOK, map[string]string{"id": p.ID, "name": p.Name, "locale": p.Locale})
+}
+
+// historyPage is how many messages a conversation opens with.
+const historyPage = 50
+
+func (s *Server) handleConversationOpen(c echo.Context) error {
+	conv, msgs, more, err := s.opts.Service.Open(c.Request().Context(), player(c), chat.ChannelWebchat, historyPage)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"conversation": toConversationJSON(conv),
+		"messages": toMessagesJSON(msgs), "has_more": more})
+}
+
+type sendRequest struct {
+	ClientID string `json:"client_id"`
+	Text     string `json:"text"`
+}
+
+// maxBodyBytes bounds a send request: the text limit plus JSON escaping.
+func (s *Server) maxBodyBytes() int64 { return int64(s.opts.MaxMessageBytes)*6 + 1024 }
+
+func (s *Server) handleMessageSend(c echo.Context) error {
+	p := player(c)
+	if ok, wait := s.limiter.allow(p.ID, time.Now()); !ok {
+		return &web.RetryAfterError{Seconds: wait, Err: chat.Errorf(chat.ERATELIMIT, "too many messages; retry in %d s", wait)}
+	}
+	req, err := s.decodeSend(c)
+	if err != nil {
+		return err
+	}
+	if req.ClientID == "" {
+		return chat.Errorf(chat.EINVALID, "client_id required")
+	}
+	res, err := s.opts.Service.Send(c.Request().Context(), conversation.Inbound{Player: p, Channel: chat.ChannelWebchat,
+		ClientID: req.ClientID, Text: req.Text})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"message": toMessageJSON(res.Message), "replies": toMessagesJSON(res.Replies),
+		"conversation": toConversationJSON(res.Conversation), "duplicate": res.Duplicate})
+}
+
+// decodeSend reads the body strictly: size-limited, valid UTF-8 (the JSON
+// decoder would silently replace invalid bytes), one JSON object.
+func (s *Server) decodeSend(c echo.Context) (sendRequest, error) {
+	limit := s.maxBodyBytes()
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, limit+1))
+	if err != nil {
+		return sendRequest{}, chat.Errorf(chat.EINVALID, "read body: %v", err)
+	}
+	if int64(len(body)) > limit {
+		return sendRequest{}, chat.Errorf(chat.ETOOLARGE, "request body over %d bytes", limit)
+	}
+	if !utf8.Valid(body) {
+		return sendRequest{}, chat.Errorf(chat.EINVALID, "message is not valid UTF-8")
+	}
+	var req sendRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return sendRequest{}, chat.Errorf(chat.EINVALID, "malformed JSON: %v", err)
+	}
+	if dec.More() {
+		return sendRequest{}, chat.Errorf(chat.EINVALID, "malformed JSON: trailing data")
+	}
+	return req, nil
+}
+
+func (s *Server) handleMessageList(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return chat.Errorf(chat.ENOTFOUND, "conversation %q not found", c.Param("id"))
+	}
+	page := store.Page{Limit: historyPage}
+	for name, dst := range map[string]*int64{"before": &page.Before, "after": &page.After} {
+		if v := c.QueryParam(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return chat.Errorf(chat.EINVALID, "%s must be a message id", name)
+			}
+			*dst = n
+		}
+	}
+	if v := c.QueryParam("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			return chat.Errorf(chat.EINVALID, "limit must be 1–200")
+		}
+		page.Limit = n
+	}
+	want := page.Limit
+	page.Limit++
+	msgs, err := s.opts.Service.History(c.Request().Context(), player(c).ID, id, page)
+	if err != nil {
+		return err
+	}
+	more := len(msgs) > want
+	if more {
+		if page.Before > 0 {
+			msgs = msgs[1:]
+		} else {
+			msgs = msgs[:want]
+		}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"messages": toMessagesJSON(msgs), "has_more": more})
+}
+
+func (s *Server) handleArticleGet(c echo.Context) error {
+	rt := s.opts.Engine.Runtime()
+	if rt == nil {
+		return chat.Errorf(chat.EUNAVAILABLE, "content not loaded")
+	}
+	a, ok := rt.Index.Article(c.Param("locale"), c.Param("id"))
+	if !ok {
+		return chat.Errorf(chat.ENOTFOUND, "article %s not found", c.Param("id"))
+	}
+	return c.JSON(http.StatusOK, map[string]string{"id": a.ID, "locale": a.Locale, "title": a.Title,
+		"text": kb.RenderPlain(a.Body)})
+}

@@ -1,0 +1,127 @@
+// Package webchat is the player-facing web-chat connector: a JSON API and
+// one WebSocket of live events for authenticated players (PROTOCOL.md), the
+// embeddable widget at /widget.js and, in demo mode, a demo page.
+package webchat
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/switchboard-support/switchboard/flows"
+	"github.com/switchboard-support/switchboard/internal/auth"
+	"github.com/switchboard-support/switchboard/internal/chat"
+	"github.com/switchboard-support/switchboard/internal/conversation"
+	"github.com/switchboard-support/switchboard/internal/hub"
+)
+
+// Options wire a Server.
+type Options struct {
+	Service  *conversation.Service
+	Engine   *flows.Engine // for article texts
+	Verifier *auth.Verifier
+	Hub      *hub.Hub
+	// DemoSigner, when set, serves /demo and mints demo-player tokens at
+	// /demo/token. Never set it in production.
+	DemoSigner *auth.Signer
+	// MaxMessageBytes limits a message's text (default 4096).
+	MaxMessageBytes int
+	// RatePerSecond and Burst bound each player's messages (defaults 2/s, 10).
+	RatePerSecond float64
+	Burst         int
+	// OnConnections, if set, learns the number of open WebSockets.
+	OnConnections func(n int)
+	Logger        *slog.Logger
+}
+
+// Server serves the web-chat API. Its handlers are methods named for what
+// they do.
+type Server struct {
+	opts    Options
+	limiter *limiter
+	log     *slog.Logger
+
+	mu       sync.Mutex
+	sockets  int
+	shutdown chan struct{} // closed when the server stops: sockets say "reconnect"
+	once     sync.Once
+}
+
+// New returns a Server.
+func New(opts Options) *Server {
+	if opts.MaxMessageBytes <= 0 {
+		opts.MaxMessageBytes = conversation.DefaultMaxMessageBytes
+	}
+	if opts.RatePerSecond <= 0 {
+		opts.RatePerSecond = 2
+	}
+	if opts.Burst <= 0 {
+		opts.Burst = 10
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Server{opts: opts, limiter: newLimiter(opts.RatePerSecond, opts.Burst), log: opts.Logger,
+		shutdown: make(chan struct{})}
+}
+
+// Register mounts the routes on e.
+func (s *Server) Register(e *echo.Echo) {
+	api := e.Group("/api/v1", s.authenticate)
+	api.GET("/me", s.handleMe)
+	api.POST("/conversation", s.handleConversationOpen)
+	api.POST("/messages", s.handleMessageSend)
+	api.GET("/conversations/:id/messages", s.handleMessageList)
+	api.GET("/articles/:locale/:id", s.handleArticleGet)
+	e.GET("/api/v1/ws", s.handleSocket)
+	e.GET("/widget.js", s.handleWidget)
+	if s.opts.DemoSigner != nil {
+		e.GET("/demo", s.handleDemoPage)
+		e.POST("/demo/token", s.handleDemoToken)
+	}
+}
+
+// Shutdown tells every open WebSocket to reconnect and closes it; in-flight
+// HTTP requests are the HTTP server's to drain.
+func (s *Server) Shutdown() { s.once.Do(func() { close(s.shutdown) }) }
+
+// playerKey is where authenticate leaves the verified player.
+const playerKey = "switchboard.player"
+
+// authenticate demands a valid player token in the Authorization header.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header.Get("Authorization")
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return chat.Errorf(chat.EUNAUTHORIZED, "bearer token required")
+		}
+		p, err := s.opts.Verifier.Verify(token)
+		if err != nil {
+			return err
+		}
+		c.Set(playerKey, p)
+		return next(c)
+	}
+}
+
+func player(c echo.Context) chat.Player {
+	p, _ := c.Get(playerKey).(chat.Player)
+	return p
+}
+
+func (s *Server) countSockets(delta int) {
+	s.mu.Lock()
+	s.sockets += delta
+	n := s.sockets
+	s.mu.Unlock()
+	if s.opts.OnConnections != nil {
+		s.opts.OnConnections(n)
+	}
+}
+
+// ctxDone reports whether ctx ended.
+func ctxDone(ctx context.Context) bool { return ctx.Err() != nil }

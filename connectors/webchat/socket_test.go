@@ -1,0 +1,159 @@
+package webchat_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+)
+
+type frame struct {
+	Type         string   `json:"type"`
+	Message      *message `json:"message"`
+	Sender       string   `json:"sender"`
+	Conversation *struct {
+		ID    int64  `json:"id"`
+		State string `json:"state"`
+	} `json:"conversation"`
+}
+
+func (e *env) dial(ctx context.Context) *websocket.Conn {
+	e.t.Helper()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(e.srv.URL, "http")+"/api/v1/ws", nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { _ = conn.CloseNow() })
+	return conn
+}
+
+func readFrame(t *testing.T, ctx context.Context, c *websocket.Conn) frame {
+	t.Helper()
+	var f frame
+	if err := wsjson.Read(ctx, c, &f); err != nil {
+		t.Fatalf("read frame: %v", err)
+	}
+	return f
+}
+
+// readUntil reads frames until one of type typ arrives, collecting messages.
+func readUntil(t *testing.T, ctx context.Context, c *websocket.Conn, pred func(frame) bool) []frame {
+	t.Helper()
+	var seen []frame
+	for {
+		f := readFrame(t, ctx, c)
+		seen = append(seen, f)
+		if pred(f) {
+			return seen
+		}
+	}
+}
+
+func TestSocketLiveAndResume(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	tok := e.token("p1", "en")
+	first := e.send(tok, "c1", "how do i withdraw")
+	lastSeen := first.Replies[len(first.Replies)-1].ID
+
+	conn := e.dial(ctx)
+	if err := wsjson.Write(ctx, conn, map[string]any{"type": "auth", "token": tok, "after": first.Message.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if f := readFrame(t, ctx, conn); f.Type != "ready" || f.Conversation.ID != first.Conversation.ID {
+		t.Fatalf("first frame %+v, want ready", f)
+	}
+	// Backlog: the replies after the message the client said it had.
+	for _, want := range first.Replies {
+		f := readFrame(t, ctx, conn)
+		if f.Type != "message" || f.Message.ID != want.ID {
+			t.Fatalf("backlog frame %+v, want message %d", f, want.ID)
+		}
+	}
+	// Live: a message sent over HTTP (e.g. from another tab) arrives once,
+	// with the bot's typing and replies, in order.
+	second := e.send(tok, "c2", "thanks")
+	frames := readUntil(t, ctx, conn, func(f frame) bool {
+		return f.Type == "message" && f.Message.ID == second.Replies[len(second.Replies)-1].ID
+	})
+	var ids []int64
+	typing := false
+	for _, f := range frames {
+		switch f.Type {
+		case "message":
+			ids = append(ids, f.Message.ID)
+		case "typing":
+			typing = typing || f.Sender == "bot"
+		}
+	}
+	if !typing || len(ids) != 1+len(second.Replies) || ids[0] != second.Message.ID {
+		t.Fatalf("live frames %+v", frames)
+	}
+	if err := wsjson.Write(ctx, conn, map[string]string{"type": "ping"}); err != nil {
+		t.Fatal(err)
+	}
+	if f := readFrame(t, ctx, conn); f.Type != "pong" {
+		t.Fatalf("ping answered with %+v", f)
+	}
+	_ = conn.Close(websocket.StatusNormalClosure, "")
+
+	// Reconnect with the last id seen: nothing is replayed twice, nothing lost.
+	third := e.send(tok, "c3", "bye")
+	conn2 := e.dial(ctx)
+	if err := wsjson.Write(ctx, conn2, map[string]any{"type": "auth", "token": tok, "after": ids[len(ids)-1]}); err != nil {
+		t.Fatal(err)
+	}
+	readFrame(t, ctx, conn2) // ready
+	f := readFrame(t, ctx, conn2)
+	if f.Type != "message" || f.Message.ID != third.Message.ID {
+		t.Fatalf("resume: first frame %+v, want message %d (after %d, before %d)", f, third.Message.ID, ids[len(ids)-1], lastSeen)
+	}
+}
+
+func TestSocketAuth(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for _, hello := range []any{
+		map[string]any{"type": "auth", "token": "forged.token.value"},
+		map[string]any{"type": "ping"},
+		map[string]any{"type": "auth"},
+	} {
+		conn := e.dial(ctx)
+		if err := wsjson.Write(ctx, conn, hello); err != nil {
+			t.Fatal(err)
+		}
+		var f frame
+		err := wsjson.Read(ctx, conn, &f)
+		var ce websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != 4401 {
+			t.Errorf("hello %v: got %v, want close 4401", hello, err)
+		}
+	}
+}
+
+func TestSocketShutdownSaysReconnect(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	conn := e.dial(ctx)
+	if err := wsjson.Write(ctx, conn, map[string]any{"type": "auth", "token": e.token("p1", "en")}); err != nil {
+		t.Fatal(err)
+	}
+	readFrame(t, ctx, conn) // ready
+	e.wc.Shutdown()
+	if f := readFrame(t, ctx, conn); f.Type != "reconnect" {
+		t.Fatalf("got %+v, want reconnect", f)
+	}
+	var f frame
+	err := wsjson.Read(ctx, conn, &f)
+	var ce websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.StatusServiceRestart {
+		t.Fatalf("close %v, want service restart", err)
+	}
+}
