@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"strconv"
 	"strings"
@@ -42,6 +43,7 @@ type serveConfig struct {
 	maxMessageBytes int
 	rate            float64
 	burst           int
+	pprofAddr       string
 	reloadInterval  time.Duration
 	shutdownTimeout time.Duration
 }
@@ -57,6 +59,7 @@ func (c *serveConfig) register(fs *flag.FlagSet) {
 	intFlag(fs, &c.maxMessageBytes, "max-message-bytes", conversation.DefaultMaxMessageBytes, "largest message text accepted")
 	floatFlag(fs, &c.rate, "rate", 2, "messages per second a player may send (sustained)")
 	intFlag(fs, &c.burst, "burst", 10, "messages a player may send in a burst")
+	stringFlag(fs, &c.pprofAddr, "pprof", "", "serve Go profiling on this address (e.g. 127.0.0.1:6060); off when empty")
 	durationFlag(fs, &c.reloadInterval, "reload-interval", 5*time.Second, "how often to check for content published by another instance")
 	durationFlag(fs, &c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let requests in flight finish")
 }
@@ -165,6 +168,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	app := newApp(appDeps{store: st, engine: engine, verifier: verifier, demoSigner: demoSigner, log: log, cfg: &c})
+	if c.pprofAddr != "" {
+		go servePprof(c.pprofAddr, log)
+	}
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	go content.Watch(watchCtx, c.reloadInterval)
@@ -252,4 +258,17 @@ func (a *app) serve(ctx context.Context, ln net.Listener, timeout time.Duration)
 		return nil
 	}
 	return err
+}
+
+// servePprof serves net/http/pprof's handlers on their own listener, never
+// on the public one.
+func servePprof(addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		log.Error("pprof server stopped", "err", err)
+	}
 }

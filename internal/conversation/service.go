@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -49,6 +51,9 @@ type Service struct {
 	notifier Notifier
 	observer Observer
 	locks    [256]sync.Mutex // turns of one conversation run one at a time
+
+	players     sync.Map // player id → fingerprint of the profile last stored
+	playerCount atomic.Int64
 }
 
 // New returns a Service.
@@ -109,7 +114,7 @@ func (s *Service) Send(ctx context.Context, in Inbound) (Result, error) {
 	if len(in.ClientID) > 128 {
 		return Result{}, chat.Errorf(chat.EINVALID, "client message id is longer than 128 bytes")
 	}
-	player, err := s.store.UpsertPlayer(ctx, in.Player)
+	player, err := s.upsertPlayer(ctx, in.Player)
 	if err != nil {
 		return Result{}, err
 	}
@@ -134,13 +139,15 @@ func (s *Service) Send(ctx context.Context, in Inbound) (Result, error) {
 	lock.Lock()
 	defer lock.Unlock()
 
-	handled, replies, err := s.store.Turn(ctx, msg.ID)
-	if err != nil {
-		return Result{}, err
-	}
-	if handled {
-		res.Replies = replies
-		return res, nil
+	if !created {
+		handled, replies, err := s.store.Turn(ctx, msg.ID)
+		if err != nil {
+			return Result{}, err
+		}
+		if handled {
+			res.Replies = replies
+			return res, nil
+		}
 	}
 	for attempt := 0; ; attempt++ {
 		conv, err = s.store.Conversation(ctx, msg.ConversationID)
@@ -152,7 +159,7 @@ func (s *Service) Send(ctx context.Context, in Inbound) (Result, error) {
 			return res, nil // a human holds it: the bot stays silent
 		}
 		s.notify(chat.Event{Type: chat.EventTyping, PlayerID: player.ID, Conversation: conv, Sender: chat.SenderBot})
-		replies, trace, err := s.turn(ctx, player, conv, msg)
+		replies, newState, trace, err := s.turn(ctx, player, conv, msg)
 		if chat.ErrorCode(err) == chat.ECONFLICT && attempt < 3 {
 			continue // another instance advanced the flow: recompute from the new state
 		}
@@ -160,8 +167,8 @@ func (s *Service) Send(ctx context.Context, in Inbound) (Result, error) {
 			return Result{}, err
 		}
 		res.Replies, res.Trace = replies, trace
-		if after, err := s.store.Conversation(ctx, conv.ID); err == nil {
-			res.Conversation = after
+		if newState != "" {
+			res.Conversation.State = newState
 		}
 		for i := range replies {
 			s.notify(chat.Event{Type: chat.EventMessage, PlayerID: player.ID, Conversation: res.Conversation, Message: &replies[i]})
@@ -174,10 +181,10 @@ func (s *Service) Send(ctx context.Context, in Inbound) (Result, error) {
 }
 
 // turn runs the engine on the stored state and stores what it decided.
-func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conversation, msg chat.Message) ([]chat.Message, *flows.Trace, error) {
+func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conversation, msg chat.Message) ([]chat.Message, chat.ConversationState, *flows.Trace, error) {
 	state, err := s.store.FlowState(ctx, conv.ID)
 	if err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
 	started := time.Now()
 	out, err := s.engine.Turn(ctx, flows.Input{Player: player, Channel: msg.Channel, Locale: conv.Locale,
@@ -187,7 +194,7 @@ func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conver
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, nil, ctx.Err()
+			return nil, "", nil, ctx.Err()
 		}
 		s.log.Error("bot turn failed", "conversation", conv.ID, "message", msg.ID, "err", err)
 		out = flows.Output{State: state, Replies: []chat.Reply{{Text: s.errorText(conv.Locale)}}}
@@ -197,11 +204,47 @@ func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conver
 		result.Replies = append(result.Replies, chat.Message{Channel: msg.Channel, Text: r.Text,
 			Buttons: r.Buttons, Articles: r.Articles})
 	}
-	stored, err := s.store.CompleteTurn(ctx, result)
+	stored, newState, err := s.store.CompleteTurn(ctx, result)
 	if err != nil {
-		return nil, nil, fmt.Errorf("conversation: complete turn: %w", err)
+		return nil, "", nil, fmt.Errorf("conversation: complete turn: %w", err)
 	}
-	return stored, &out.Trace, nil
+	return stored, newState, &out.Trace, nil
+}
+
+// upsertPlayer stores the player's profile from the token, skipping the
+// write when it is the same as the last one this instance stored.
+func (s *Service) upsertPlayer(ctx context.Context, p chat.Player) (chat.Player, error) {
+	key := playerFingerprint(p)
+	if v, ok := s.players.Load(p.ID); ok && v.(string) == key {
+		return p, nil
+	}
+	stored, err := s.store.UpsertPlayer(ctx, p)
+	if err != nil {
+		return chat.Player{}, err
+	}
+	if s.playerCount.Add(1) > maxCachedPlayers {
+		s.players.Clear()
+		s.playerCount.Store(0)
+	}
+	s.players.Store(p.ID, key)
+	return stored, nil
+}
+
+// maxCachedPlayers bounds the profile cache; it is simply emptied when full.
+const maxCachedPlayers = 100_000
+
+func playerFingerprint(p chat.Player) string {
+	keys := make([]string, 0, len(p.Attributes))
+	for k := range p.Attributes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(p.Name + "\x00" + p.Locale)
+	for _, k := range keys {
+		b.WriteString("\x00" + k + "=" + p.Attributes[k])
+	}
+	return b.String()
 }
 
 func (s *Service) notify(ev chat.Event) {
@@ -238,7 +281,7 @@ func (s *Service) lock(conversationID int64) *sync.Mutex {
 // it with its latest messages (at most limit, oldest first) and whether
 // older ones exist.
 func (s *Service) Open(ctx context.Context, p chat.Player, channel chat.Channel, limit int) (chat.Conversation, []chat.Message, bool, error) {
-	player, err := s.store.UpsertPlayer(ctx, p)
+	player, err := s.upsertPlayer(ctx, p)
 	if err != nil {
 		return chat.Conversation{}, nil, false, err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/switchboard-support/switchboard/flows"
 	"github.com/switchboard-support/switchboard/internal/chat"
@@ -21,32 +22,36 @@ func (s *Store) AppendInbound(ctx context.Context, m chat.Message) (stored chat.
 		return chat.Message{}, false, err
 	}
 	row.CreatedAt = s.now()
-	if m.ClientID != "" {
-		if existing, ok, err := s.messageByClientID(ctx, m); err != nil || ok {
-			return existing, false, err
+	err = s.w(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+		if res.Error != nil {
+			return fmt.Errorf("store: append message to conversation %d: %w", m.ConversationID, res.Error)
 		}
-	}
-	err = s.db.WithContext(ctx).Create(&row).Error
-	if err == nil {
-		touchErr := s.db.WithContext(ctx).Model(&conversationRow{}).Where("id = ?", m.ConversationID).
-			Update("updated_at", row.CreatedAt).Error
-		if touchErr != nil {
-			return chat.Message{}, false, fmt.Errorf("store: touch conversation %d: %w", m.ConversationID, touchErr)
+		if res.RowsAffected == 0 {
+			return errDuplicate
 		}
+		created = true
+		return tx.Model(&conversationRow{}).Where("id = ?", m.ConversationID).Update("updated_at", row.CreatedAt).Error
+	})
+	switch {
+	case err == nil:
 		msg, err := row.domain()
 		return msg, true, err
-	}
-	if m.ClientID != "" && isUniqueViolation(err) {
+	case errors.Is(err, errDuplicate):
 		existing, ok, err := s.messageByClientID(ctx, m)
 		if err != nil {
 			return chat.Message{}, false, err
 		}
-		if ok {
-			return existing, false, nil
+		if !ok {
+			return chat.Message{}, false, fmt.Errorf("store: message %q conflicted but cannot be found", m.ClientID)
 		}
+		return existing, false, nil
 	}
-	return chat.Message{}, false, fmt.Errorf("store: append message to conversation %d: %w", m.ConversationID, err)
+	return chat.Message{}, false, err
 }
+
+// errDuplicate rolls back an insert that hit an existing client id.
+var errDuplicate = errors.New("duplicate client message id")
 
 func (s *Store) messageByClientID(ctx context.Context, m chat.Message) (chat.Message, bool, error) {
 	var row messageRow
@@ -72,16 +77,18 @@ type TurnResult struct {
 }
 
 // CompleteTurn stores the bot's replies and the new flow state, and queues a
-// ticket when the turn handed off. It fails with ECONFLICT when the flow
-// state changed since it was read (another turn won the race); nothing is
-// written then.
-func (s *Store) CompleteTurn(ctx context.Context, t TurnResult) ([]chat.Message, error) {
+// ticket when the turn handed off. It returns the stored replies and the
+// conversation's new state when the turn changed it ("" otherwise). It
+// fails with ECONFLICT when the flow state changed since it was read
+// (another turn won the race); nothing is written then.
+func (s *Store) CompleteTurn(ctx context.Context, t TurnResult) ([]chat.Message, chat.ConversationState, error) {
 	stateJSON, err := json.Marshal(t.State)
 	if err != nil {
-		return nil, fmt.Errorf("store: encode flow state: %w", err)
+		return nil, "", fmt.Errorf("store: encode flow state: %w", err)
 	}
 	var out []chat.Message
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	var state chat.ConversationState
+	err = s.w(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
 		if err := saveFlowState(tx, t.ConversationID, string(stateJSON), t.State.Version, now); err != nil {
 			return err
@@ -106,6 +113,7 @@ func (s *Store) CompleteTurn(ctx context.Context, t TurnResult) ([]chat.Message,
 			return fmt.Errorf("store: mark message %d handled: %w", t.InboundID, err)
 		}
 		updates := map[string]any{"updated_at": now}
+		state = ""
 		if t.Handoff != nil {
 			conv, err := conversationForUpdate(tx, t.ConversationID)
 			if err != nil {
@@ -117,6 +125,7 @@ func (s *Store) CompleteTurn(ctx context.Context, t TurnResult) ([]chat.Message,
 				return fmt.Errorf("store: queue ticket: %w", err)
 			}
 			updates["state"] = string(chat.StateQueued)
+			state = chat.StateQueued
 		}
 		if err := tx.Model(&conversationRow{}).Where("id = ?", t.ConversationID).Updates(updates).Error; err != nil {
 			return fmt.Errorf("store: update conversation %d: %w", t.ConversationID, err)
@@ -124,9 +133,9 @@ func (s *Store) CompleteTurn(ctx context.Context, t TurnResult) ([]chat.Message,
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return out, nil
+	return out, state, nil
 }
 
 // Turn reports whether the bot turn for an inbound message completed, and
@@ -193,14 +202,20 @@ func messageToRow(m chat.Message) (messageRow, error) {
 	if err != nil {
 		return messageRow{}, fmt.Errorf("store: encode articles: %w", err)
 	}
-	return messageRow{ConversationID: m.ConversationID, Sender: string(m.Sender), SenderID: m.SenderID,
-		ClientID: m.ClientID, Channel: string(m.Channel), Text: m.Text, Buttons: string(buttons),
-		Articles: string(articles)}, nil
+	row := messageRow{ConversationID: m.ConversationID, Sender: string(m.Sender), SenderID: m.SenderID,
+		Channel: string(m.Channel), Text: m.Text, Buttons: string(buttons), Articles: string(articles)}
+	if m.ClientID != "" {
+		row.ClientID = &m.ClientID
+	}
+	return row, nil
 }
 
 func (r messageRow) domain() (chat.Message, error) {
 	m := chat.Message{ID: r.ID, ConversationID: r.ConversationID, Sender: chat.Sender(r.Sender), SenderID: r.SenderID,
-		Channel: chat.Channel(r.Channel), Text: r.Text, ClientID: r.ClientID, CreatedAt: r.CreatedAt}
+		Channel: chat.Channel(r.Channel), Text: r.Text, CreatedAt: r.CreatedAt}
+	if r.ClientID != nil {
+		m.ClientID = *r.ClientID
+	}
 	if r.Buttons != "" && r.Buttons != "null" {
 		if err := json.Unmarshal([]byte(r.Buttons), &m.Buttons); err != nil {
 			return chat.Message{}, fmt.Errorf("store: decode buttons of message %d: %w", r.ID, err)

@@ -31,16 +31,19 @@ func (conversationRow) TableName() string { return "conversations" }
 type messageRow struct {
 	ID             int64  `gorm:"primaryKey;autoIncrement"`
 	ConversationID int64  `gorm:"not null;index:idx_messages_conversation,priority:1"`
-	Sender         string `gorm:"size:16;not null;uniqueIndex:idx_messages_client,priority:1,where:client_id <> ''"`
+	Sender         string `gorm:"size:16;not null;uniqueIndex:idx_messages_client,priority:1"`
 	SenderID       string `gorm:"size:128;not null;uniqueIndex:idx_messages_client,priority:2"`
-	ClientID       string `gorm:"size:128;not null;uniqueIndex:idx_messages_client,priority:3"`
-	Channel        string `gorm:"size:16;not null"`
-	Text           string `gorm:"type:text;not null"`
-	Buttons        string `gorm:"type:text"` // JSON array
-	Articles       string `gorm:"type:text"` // JSON array
-	ReplyTo        int64  `gorm:"not null;default:0;index"`
-	Handled        bool   `gorm:"not null;default:false"` // the bot turn for this inbound message completed
-	CreatedAt      time.Time
+	// ClientID is NULL for messages without one (bot replies): NULLs never
+	// collide in a unique index, so no partial index is needed, and a full
+	// index serves the idempotency lookup on both databases.
+	ClientID  *string `gorm:"size:128;uniqueIndex:idx_messages_client,priority:3"`
+	Channel   string  `gorm:"size:16;not null"`
+	Text      string  `gorm:"type:text;not null"`
+	Buttons   string  `gorm:"type:text"` // JSON array
+	Articles  string  `gorm:"type:text"` // JSON array
+	ReplyTo   int64   `gorm:"not null;default:0;index"`
+	Handled   bool    `gorm:"not null;default:false"` // the bot turn for this inbound message completed
+	CreatedAt time.Time
 }
 
 func (messageRow) TableName() string { return "messages" }

@@ -22,7 +22,7 @@ func (s *Store) UpsertPlayer(ctx context.Context, p chat.Player) (chat.Player, e
 	}
 	now := s.now()
 	row := playerRow{ID: p.ID, Name: p.Name, Locale: p.Locale, Attributes: string(attrs), CreatedAt: now, UpdatedAt: now}
-	err = s.db.WithContext(ctx).Clauses(clause.OnConflict{
+	err = s.w(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"name", "locale", "attributes", "updated_at"}),
 	}).Create(&row).Error

@@ -21,8 +21,9 @@ import (
 
 // Store is the one storage type of the product.
 type Store struct {
-	db      *gorm.DB
-	dialect string // "sqlite" or "postgres"
+	db      *gorm.DB // reads
+	wdb     *gorm.DB // writes; on SQLite one connection, so writers queue in Go instead of polling the file lock
+	dialect string   // "sqlite" or "postgres"
 	now     func() time.Time
 }
 
@@ -31,7 +32,8 @@ type Store struct {
 // SQLite file path (optionally prefixed "sqlite:"), created with its
 // directory when missing.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	cfg := &gorm.Config{Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC() }}
+	cfg := &gorm.Config{Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC() },
+		PrepareStmt: true, SkipDefaultTransaction: true}
 	var (
 		db      *gorm.DB
 		err     error
@@ -57,15 +59,28 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", dialect, err)
 	}
-	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{db: db, wdb: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }}
 	if dialect == "sqlite" {
-		sqlDB, err := db.DB()
+		// SQLite has one writer at a time. Many writer connections would
+		// take turns by sleeping in the busy handler; one writer
+		// connection makes them queue in the pool instead. Readers use
+		// their own pool, which WAL lets run beside the writer.
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		wdb, err := gorm.Open(sqlite.Open(sqliteDSN(path)), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite writer: %w", err)
+		}
+		w, err := wdb.DB()
 		if err != nil {
 			return nil, fmt.Errorf("store: %w", err)
 		}
-		// One writer at a time is SQLite's model; a small pool of readers
-		// works with WAL. Writes serialise on the immediate transaction lock.
-		sqlDB.SetMaxOpenConns(8)
+		w.SetMaxOpenConns(1)
+		r, err := db.DB()
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		r.SetMaxOpenConns(4)
+		s.wdb = wdb
 	}
 	if err := s.migrate(ctx); err != nil {
 		_ = s.Close()
@@ -99,15 +114,25 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the database connections.
 func (s *Store) Close() error {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return fmt.Errorf("store: %w", err)
+	var errs []error
+	for _, g := range []*gorm.DB{s.db, s.wdb} {
+		sqlDB, err := g.DB()
+		if err == nil {
+			err = sqlDB.Close()
+		}
+		errs = append(errs, err)
+		if s.wdb == s.db {
+			break
+		}
 	}
-	return sqlDB.Close()
+	return errors.Join(errs...)
 }
 
+// w returns the handle for writes.
+func (s *Store) w(ctx context.Context) *gorm.DB { return s.wdb.WithContext(ctx) }
+
 func (s *Store) migrate(ctx context.Context) error {
-	err := s.db.WithContext(ctx).AutoMigrate(
+	err := s.w(ctx).AutoMigrate(
 		&playerRow{}, &conversationRow{}, &messageRow{}, &flowStateRow{},
 		&contentVersionRow{}, &contentPublicationRow{}, &ticketRow{},
 	)

@@ -154,7 +154,7 @@ func TestCompleteTurn(t *testing.T) {
 			t.Fatalf("initial state %+v, %v; want version 0", st, err)
 		}
 		st.Flow, st.Step, st.Slots = "deposit", "ask_amount", map[string]string{"method": "card"}
-		replies, err := s.CompleteTurn(ctx, store.TurnResult{ConversationID: conv.ID, InboundID: in.ID, State: st,
+		replies, _, err := s.CompleteTurn(ctx, store.TurnResult{ConversationID: conv.ID, InboundID: in.ID, State: st,
 			Replies: []chat.Message{{Text: "How much?", Channel: chat.ChannelWebchat,
 				Buttons: []chat.Button{{Label: "€10"}}, Articles: []chat.ArticleRef{{ID: "deposit-methods", Title: "Deposit methods"}}}}})
 		if err != nil {
@@ -176,7 +176,7 @@ func TestCompleteTurn(t *testing.T) {
 			t.Fatalf("stored state = %+v", st2)
 		}
 		// A turn computed from the stale version loses and writes nothing.
-		_, err = s.CompleteTurn(ctx, store.TurnResult{ConversationID: conv.ID, InboundID: in.ID, State: st,
+		_, _, err = s.CompleteTurn(ctx, store.TurnResult{ConversationID: conv.ID, InboundID: in.ID, State: st,
 			Replies: []chat.Message{{Text: "stale", Channel: chat.ChannelWebchat}}})
 		if chat.ErrorCode(err) != chat.ECONFLICT {
 			t.Fatalf("stale turn: got %v, want conflict", err)
@@ -185,10 +185,10 @@ func TestCompleteTurn(t *testing.T) {
 			t.Fatalf("stale turn wrote replies: %+v", got)
 		}
 		// A handoff queues a ticket and takes the conversation from the bot.
-		_, err = s.CompleteTurn(ctx, store.TurnResult{ConversationID: conv.ID, InboundID: in.ID, State: st2,
+		_, newState, err := s.CompleteTurn(ctx, store.TurnResult{ConversationID: conv.ID, InboundID: in.ID, State: st2,
 			Handoff: &flows.HandoffRequest{Skill: "payments", Priority: "high", Reason: "deposit not credited"}})
-		if err != nil {
-			t.Fatal(err)
+		if err != nil || newState != chat.StateQueued {
+			t.Fatalf("handoff turn: state %q, %v; want queued", newState, err)
 		}
 		c, err := s.Conversation(ctx, conv.ID)
 		if err != nil || c.State != chat.StateQueued {
