@@ -175,6 +175,8 @@ func (b *Bundle) check(ps *problems) {
 		for i, in := range f.Intents {
 			line := f.intentLines[i]
 			switch {
+			case in == intents.OutOfScope:
+				ps.add(f.Path, line, "intent %q marks out-of-scope examples; settings.yaml flows.fallback handles them", in)
 			case !known[in]:
 				ps.add(f.Path, line, "unknown intent %q (not in intents/*.yaml)", in)
 			case b.flowByIntent[in] != nil:

@@ -6,6 +6,7 @@ package flows
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -96,7 +97,7 @@ func (e *Engine) Turn(ctx context.Context, in Input) (Output, error) {
 	}
 	defer rt.release()
 	t := &turn{ctx: ctx, rt: rt, b: rt.Bundle, in: in, state: in.State.clone()}
-	t.locale = t.b.Settings.Locale(in.Locale)
+	t.pickLocale(in.Text)
 	t.out.Trace.Version = rt.Version()
 	if err := t.run(); err != nil {
 		return Output{}, err
@@ -128,7 +129,7 @@ func (t *turn) run() error {
 			return t.answer(f, st)
 		}
 		// The content changed under a waiting conversation: start afresh.
-		t.state = State{}
+		t.state = State{Locale: t.state.Locale}
 	}
 	return t.route()
 }
@@ -141,15 +142,33 @@ func (t *turn) route() error {
 	if res.OutOfScope || !ok {
 		f = t.b.Flows[t.b.Settings.FallbackFlow]
 	}
-	t.state = State{Flow: f.Name, Intent: res.Intent, Question: t.in.Text}
+	t.state = State{Flow: f.Name, Intent: res.Intent, Question: t.in.Text, Locale: t.state.Locale}
 	if res.OutOfScope {
 		t.state.Intent = ""
 	}
 	return t.exec(f, f.Steps[0].ID)
 }
 
+// pickLocale sets the reply locale: the language the message is written in
+// when that is clear and the bundle speaks it, else the one the
+// conversation settled on, else the conversation's own.
+func (t *turn) pickLocale(text string) {
+	s := t.b.Settings
+	locale := s.Locale(t.in.Locale)
+	if t.state.Locale != "" {
+		locale = s.Locale(t.state.Locale)
+	}
+	if d := detectLocale(text); d != "" && slices.Contains(s.Locales, d) {
+		locale = d
+	}
+	t.locale, t.state.Locale = locale, locale
+}
+
 func (t *turn) classify() intents.Result {
 	res := t.rt.Model.Classify(t.in.Text)
+	if res.Text != "" && res.Text != t.in.Text {
+		t.pickLocale(res.Text) // the keyboard layout was repaired: judge the repaired text
+	}
 	tr := &t.out.Trace
 	tr.Classified, tr.Intent, tr.Confidence, tr.OutOfScope, tr.Ranked = true, res.Intent, res.Confidence, res.OutOfScope, res.Ranked
 	return res
@@ -323,8 +342,9 @@ func orNext(target, next string) string {
 // next is where a step continues: its explicit next, else the step after it.
 func (t *turn) next(f *Flow, st *Step) string { return orNext(st.Next, f.after(st.ID)) }
 
-// finish ends the flow; the next message is routed afresh.
-func (t *turn) finish() { t.state = State{} }
+// finish ends the flow; the next message is routed afresh in the same
+// language.
+func (t *turn) finish() { t.state = State{Locale: t.state.Locale} }
 
 func (t *turn) setSlot(name, value string) {
 	if t.state.Slots == nil {

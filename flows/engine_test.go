@@ -243,3 +243,25 @@ func TestCutText(t *testing.T) {
 		t.Error("short text changed")
 	}
 }
+
+func TestReplyLocaleFollowsThePlayer(t *testing.T) {
+	e := fixtureEngine(t, fixture())
+	// An English-site player writes Russian: Russian answer and buttons,
+	// and the next short answer stays in Russian.
+	outs := converse(t, e, ann, "en", "как пополнить счёт", "2")
+	if !strings.HasPrefix(outs[0].Replies[0].Text, "Способы пополнения") || outs[0].Replies[1].Buttons[0].Label != "Не зачислено" {
+		t.Fatalf("russian on the english site: %+v", outs[0].Replies)
+	}
+	if got := texts(outs[1]); len(got) != 1 || got[0] != "Пока Ann" {
+		t.Fatalf("follow-up: %q", got)
+	}
+	tests := []struct{ text, want string }{
+		{"как пополнить счет", "ru"}, {"how do I deposit", "en"}, {"ok", ""}, {"1500", ""}, {"WELCOME100", ""},
+		{"привет hello", ""}, {"депозит deposit money", ""},
+	}
+	for _, tt := range tests {
+		if got := detectLocale(tt.text); got != tt.want {
+			t.Errorf("detectLocale(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}

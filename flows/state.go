@@ -9,6 +9,7 @@ type State struct {
 	Attempts int               `json:"attempts,omitempty"` // failed answers at the waiting step
 	Intent   string            `json:"intent,omitempty"`   // intent that started the flow
 	Question string            `json:"question,omitempty"` // the message that started the flow
+	Locale   string            `json:"locale,omitempty"`   // language the player writes in, once detected
 	Version  int64             `json:"-"`                  // optimistic-concurrency counter, kept by the store
 }
 
