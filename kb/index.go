@@ -60,6 +60,7 @@ type Index struct {
 	filler      map[string]map[string]bool // analyzed chat filler by locale
 	articles    map[string]*entry          // by docID
 	byLocale    map[string][]*entry        // sorted by id
+	cache       *candidateCache
 	closeOnce   sync.Once
 	closeErr    error
 }
@@ -89,6 +90,7 @@ func Open(dir, version string, articles []Article, opts Options) (*Index, error)
 		intentBoost: cmp.Or(opts.IntentBoost, DefaultIntentBoost),
 		articles:    map[string]*entry{},
 		byLocale:    map[string][]*entry{},
+		cache:       newCandidateCache(defaultCacheSize),
 	}
 	if err := ix.load(articles); err != nil {
 		return nil, err

@@ -77,9 +77,14 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
-	cands, err := ix.candidates(ctx, q.Locale, q.Text)
-	if err != nil {
-		return nil, err
+	key := q.Locale + "\x00" + q.Text
+	cands, ok := ix.cache.get(key)
+	if !ok {
+		var err error
+		if cands, err = ix.candidates(ctx, q.Locale, q.Text); err != nil {
+			return nil, err
+		}
+		ix.cache.put(key, cands)
 	}
 	hits := make([]Hit, 0, min(limit, len(cands)))
 	for _, c := range cands {

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -35,8 +36,27 @@ switchboard bench idle [--connections 5000] [--url URL --token-secret S]
 Without --url, bench starts "switchboard serve" as a child process on a fresh
 SQLite database (or --db) and stops it afterwards.`
 
-// benchMessages never hand off, so every turn gets a bot reply.
-var benchMessages = []string{"how do i deposit", "thanks", "как пополнить счет", "спасибо", "what is the minimum withdrawal", "thank you"}
+// benchMessages are the default content's example phrases of both
+// languages, except the intents that hand off at once: over a thousand
+// distinct questions, so the knowledge base and the classifier work as they
+// would for real traffic. A turn that still hands off (a misclassified
+// message) moves that bench player to a fresh identity.
+func benchMessages() ([]string, error) {
+	b, err := contentBundle(&config{})
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, ex := range b.AllExamples() {
+		switch ex.Intent {
+		case "responsible_gaming", "complaint", "human":
+			continue
+		}
+		out = append(out, ex.Text)
+	}
+	mrand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out, nil
+}
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || (args[0] != "chat" && args[0] != "idle") {
@@ -234,8 +254,13 @@ func (b *bencher) chat(ctx context.Context, players int, warmup, window time.Dur
 		return err
 	}
 	ceilRate := report(b.out, "GET /api/v1/me (ceiling)", ceiling, window)
+	msgs, err := benchMessages()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(b.out, "turn messages: %d distinct phrases from the default content (ru + en)\n", len(msgs))
 	turns, err := phase(ctx, players, warmup, window, func(i int) (func() (time.Duration, error), func(), error) {
-		return b.player(ctx, i, run)
+		return b.player(ctx, i, run, msgs)
 	})
 	if err != nil {
 		return err
@@ -247,23 +272,28 @@ func (b *bencher) chat(ctx context.Context, players int, warmup, window time.Dur
 	return nil
 }
 
-// player connects one player's WebSocket and returns an op that sends a
-// message and waits for the bot's last reply to arrive on the socket.
-func (b *bencher) player(ctx context.Context, i int, run string) (func() (time.Duration, error), func(), error) {
-	tok, err := b.token(i, run)
+// benchPlayer is one simulated player: a token and an open socket.
+type benchPlayer struct {
+	tok  string
+	conn *websocket.Conn
+	ids  chan int64 // ids of messages the socket delivered
+}
+
+func (b *bencher) connect(ctx context.Context, id int, run string) (*benchPlayer, error) {
+	tok, err := b.token(id, run)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if _, err := b.call("POST", "/api/v1/conversation", tok, nil); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	conn, err := b.dial(ctx, tok)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	ids := make(chan int64, 64)
+	p := &benchPlayer{tok: tok, conn: conn, ids: make(chan int64, 64)}
 	go func() {
-		defer close(ids)
+		defer close(p.ids)
 		for {
 			var f struct {
 				Type    string `json:"type"`
@@ -275,17 +305,27 @@ func (b *bencher) player(ctx context.Context, i int, run string) (func() (time.D
 				return
 			}
 			if f.Type == "message" && f.Message != nil {
-				ids <- f.Message.ID
+				p.ids <- f.Message.ID
 			}
 		}
 	}()
-	seq := 0
+	return p, nil
+}
+
+// player returns an op that sends the next message and waits for the
+// bot's last reply to arrive on the player's socket.
+func (b *bencher) player(ctx context.Context, i int, run string, msgs []string) (func() (time.Duration, error), func(), error) {
+	p, err := b.connect(ctx, i, run)
+	if err != nil {
+		return nil, nil, err
+	}
+	seq, identity := 0, i
 	op := func() (time.Duration, error) {
 		seq++
-		text := benchMessages[(i+seq)%len(benchMessages)]
+		text := msgs[(i*7919+seq)%len(msgs)]
 		body, _ := json.Marshal(map[string]string{"client_id": fmt.Sprintf("b%d", seq), "text": text})
 		t0 := time.Now()
-		data, err := b.call("POST", "/api/v1/messages", tok, body)
+		data, err := b.call("POST", "/api/v1/messages", p.tok, body)
 		if err != nil {
 			return 0, err
 		}
@@ -293,19 +333,32 @@ func (b *bencher) player(ctx context.Context, i int, run string) (func() (time.D
 			Replies []struct {
 				ID int64 `json:"id"`
 			} `json:"replies"`
+			Conversation struct {
+				State string `json:"state"`
+			} `json:"conversation"`
 		}
 		if err := json.Unmarshal(data, &res); err != nil || len(res.Replies) == 0 {
 			return 0, fmt.Errorf("turn %q got no reply: %s", text, data)
 		}
 		want := res.Replies[len(res.Replies)-1].ID
-		for id := range ids {
-			if id >= want {
-				return time.Since(t0), nil
+		for id := range p.ids {
+			if id < want {
+				continue
 			}
+			d := time.Since(t0)
+			if res.Conversation.State != "bot" {
+				// Handed to a human: the bot would stay silent from now on.
+				_ = p.conn.Close(websocket.StatusNormalClosure, "")
+				identity += 1_000_000
+				if p, err = b.connect(ctx, identity, run); err != nil {
+					return 0, err
+				}
+			}
+			return d, nil
 		}
 		return 0, fmt.Errorf("socket closed while waiting for message %d", want)
 	}
-	return op, func() { _ = conn.Close(websocket.StatusNormalClosure, "") }, nil
+	return op, func() { _ = p.conn.Close(websocket.StatusNormalClosure, "") }, nil
 }
 
 func (b *bencher) dial(ctx context.Context, tok string) (*websocket.Conn, error) {

@@ -5,7 +5,7 @@ package conversation
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"log/slog"
 	"math"
 	"sort"
@@ -104,9 +104,11 @@ func ValidateText(text string, maxBytes int) error {
 }
 
 // Send stores the player's message and, when the bot holds the
-// conversation, runs a bot turn and stores its replies. The message is on
-// disk before Send returns successfully; if the bot turn then fails, the
-// player gets the bundle's error message and the flow state is unchanged.
+// conversation, the bot's answer — in one transaction, so a turn costs one
+// write. The message is on disk before Send returns successfully. If the
+// bot turn fails, the player gets the bundle's error message and the flow
+// state is unchanged. A retry with the same client id returns the first
+// result and stores nothing.
 func (s *Service) Send(ctx context.Context, in Inbound) (Result, error) {
 	if err := ValidateText(in.Text, s.maxBytes); err != nil {
 		return Result{}, err
@@ -122,93 +124,134 @@ func (s *Service) Send(ctx context.Context, in Inbound) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	msg, created, err := s.store.AppendInbound(ctx, chat.Message{ConversationID: conv.ID, Sender: chat.SenderPlayer,
-		SenderID: player.ID, Channel: in.Channel, Text: in.Text, ClientID: in.ClientID})
-	if err != nil {
-		return Result{}, err
-	}
-	res := Result{Conversation: conv, Message: msg, Duplicate: !created}
-	// A retry may land in a conversation that was closed since: answer
-	// from the one the message was stored in.
-	res.Conversation.ID = msg.ConversationID
-	if created {
-		s.notify(chat.Event{Type: chat.EventMessage, PlayerID: player.ID, Conversation: conv, Message: &msg})
-	}
+	msg := chat.Message{ConversationID: conv.ID, Sender: chat.SenderPlayer, SenderID: player.ID, Channel: in.Channel,
+		Text: in.Text, ClientID: in.ClientID}
 
-	lock := s.lock(msg.ConversationID)
+	lock := s.lock(conv.ID)
 	lock.Lock()
 	defer lock.Unlock()
-
-	if !created {
-		handled, replies, err := s.store.Turn(ctx, msg.ID)
-		if err != nil {
-			return Result{}, err
-		}
-		if handled {
-			res.Replies = replies
-			return res, nil
-		}
-	}
+	// Retries are rare: the turn runs optimistically, and storing it finds
+	// the duplicate (ErrDuplicateMessage) without a lookup on every send.
 	for attempt := 0; ; attempt++ {
-		conv, err = s.store.Conversation(ctx, msg.ConversationID)
-		if err != nil {
-			return Result{}, err
+		res, err := s.turn(ctx, player, conv, msg)
+		switch {
+		case err == nil:
+			return res, nil
+		case errors.Is(err, store.ErrDuplicateMessage) && attempt < 3:
+			res, done, err := s.duplicate(ctx, conv, &msg)
+			if done || err != nil {
+				return res, err
+			}
+			continue // stored before but never answered (the process died mid-turn): answer it now
+		case chat.ErrorCode(err) == chat.ECONFLICT && attempt < 3:
+			// Another instance advanced the flow: recompute from the new state.
+			if conv, err = s.store.Conversation(ctx, conv.ID); err != nil {
+				return Result{}, err
+			}
+			continue
 		}
-		res.Conversation = conv
-		if conv.State != chat.StateBot {
-			return res, nil // a human holds it: the bot stays silent
-		}
-		s.notify(chat.Event{Type: chat.EventTyping, PlayerID: player.ID, Conversation: conv, Sender: chat.SenderBot})
-		replies, newState, trace, err := s.turn(ctx, player, conv, msg)
-		if chat.ErrorCode(err) == chat.ECONFLICT && attempt < 3 {
-			continue // another instance advanced the flow: recompute from the new state
-		}
-		if err != nil {
-			return Result{}, err
-		}
-		res.Replies, res.Trace = replies, trace
-		if newState != "" {
-			res.Conversation.State = newState
-		}
-		for i := range replies {
-			s.notify(chat.Event{Type: chat.EventMessage, PlayerID: player.ID, Conversation: res.Conversation, Message: &replies[i]})
-		}
-		if res.Conversation.State != conv.State {
-			s.notify(chat.Event{Type: chat.EventStatus, PlayerID: player.ID, Conversation: res.Conversation})
-		}
-		return res, nil
+		return Result{}, err
 	}
 }
 
-// turn runs the engine on the stored state and stores what it decided.
-func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conversation, msg chat.Message) ([]chat.Message, chat.ConversationState, *flows.Trace, error) {
-	state, err := s.store.FlowState(ctx, conv.ID)
-	if err != nil {
-		return nil, "", nil, err
+// duplicate looks for the message under its client id. A handled one is
+// answered with its stored replies (done); one stored but not yet answered
+// (the process died mid-turn) gets its id set, and the turn runs again.
+func (s *Service) duplicate(ctx context.Context, conv chat.Conversation, msg *chat.Message) (Result, bool, error) {
+	if msg.ClientID == "" {
+		return Result{}, false, nil
 	}
-	started := time.Now()
-	out, err := s.engine.Turn(ctx, flows.Input{Player: player, Channel: msg.Channel, Locale: conv.Locale,
-		Text: msg.Text, State: state})
-	if s.observer != nil {
-		s.observer.ObserveTurn(time.Since(started), &out.Trace, out.Handoff != nil, err)
+	stored, ok, err := s.store.MessageByClientID(ctx, msg.Sender, msg.SenderID, msg.ClientID)
+	if err != nil || !ok {
+		return Result{}, false, err
 	}
+	handled, replies, err := s.store.Turn(ctx, stored.ID)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, "", nil, ctx.Err()
+		return Result{}, false, err
+	}
+	*msg = stored
+	if !handled {
+		return Result{}, false, nil
+	}
+	if stored.ConversationID != conv.ID {
+		if conv, err = s.store.Conversation(ctx, stored.ConversationID); err != nil {
+			return Result{}, false, err
 		}
-		s.log.Error("bot turn failed", "conversation", conv.ID, "message", msg.ID, "err", err)
-		out = flows.Output{State: state, Replies: []chat.Reply{{Text: s.errorText(conv.Locale)}}}
 	}
-	result := store.TurnResult{ConversationID: conv.ID, InboundID: msg.ID, State: out.State, Handoff: out.Handoff}
-	for _, r := range out.Replies {
-		result.Replies = append(result.Replies, chat.Message{Channel: msg.Channel, Text: r.Text,
-			Buttons: r.Buttons, Articles: r.Articles})
+	return Result{Conversation: conv, Message: stored, Replies: replies, Duplicate: true}, true, nil
+}
+
+// turn runs the engine on the stored state (unless a human holds the
+// conversation) and stores the message with what the bot decided.
+func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conversation, msg chat.Message) (Result, error) {
+	duplicate := msg.ID != 0
+	botTurn := conv.State == chat.StateBot
+	var out flows.Output
+	if botTurn {
+		state, err := s.store.FlowState(ctx, conv.ID)
+		if err != nil {
+			return Result{}, err
+		}
+		s.notify(chat.Event{Type: chat.EventTyping, PlayerID: player.ID, Conversation: conv, Sender: chat.SenderBot})
+		started := time.Now()
+		out, err = s.engine.Turn(ctx, flows.Input{Player: player, Channel: msg.Channel, Locale: conv.Locale,
+			Text: msg.Text, State: state})
+		if s.observer != nil {
+			s.observer.ObserveTurn(time.Since(started), &out.Trace, out.Handoff != nil, err)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return Result{}, ctx.Err()
+			}
+			s.log.Error("bot turn failed", "conversation", conv.ID, "err", err)
+			out = flows.Output{State: state, Replies: []chat.Reply{{Text: s.errorText(conv.Locale)}}}
+		}
 	}
-	stored, newState, err := s.store.CompleteTurn(ctx, result)
+	var stored store.TurnOutcome
+	var err error
+	if botTurn {
+		result := store.TurnResult{ConversationID: conv.ID, Inbound: msg, State: out.State, Handoff: out.Handoff}
+		for _, r := range out.Replies {
+			result.Replies = append(result.Replies, chat.Message{Channel: msg.Channel, Text: r.Text,
+				Buttons: r.Buttons, Articles: r.Articles})
+		}
+		stored, err = s.store.CompleteTurn(ctx, result)
+	} else {
+		stored, err = s.storeForHuman(ctx, conv, msg)
+	}
 	if err != nil {
-		return nil, "", nil, fmt.Errorf("conversation: complete turn: %w", err)
+		return Result{}, err
 	}
-	return stored, newState, &out.Trace, nil
+	res := Result{Conversation: conv, Message: stored.Inbound, Replies: stored.Replies, Duplicate: duplicate}
+	res.Conversation.State = stored.State
+	if botTurn && !stored.BotSilent {
+		res.Trace = &out.Trace
+	}
+	if !duplicate {
+		s.notify(chat.Event{Type: chat.EventMessage, PlayerID: player.ID, Conversation: res.Conversation, Message: &res.Message})
+	}
+	for i := range res.Replies {
+		s.notify(chat.Event{Type: chat.EventMessage, PlayerID: player.ID, Conversation: res.Conversation, Message: &res.Replies[i]})
+	}
+	if res.Conversation.State != conv.State {
+		s.notify(chat.Event{Type: chat.EventStatus, PlayerID: player.ID, Conversation: res.Conversation})
+	}
+	return res, nil
+}
+
+// storeForHuman stores a message for a conversation a human holds.
+func (s *Service) storeForHuman(ctx context.Context, conv chat.Conversation, msg chat.Message) (store.TurnOutcome, error) {
+	if msg.ID != 0 {
+		return store.TurnOutcome{Inbound: msg, State: conv.State, BotSilent: true}, nil
+	}
+	stored, created, err := s.store.AppendInbound(ctx, msg)
+	if err != nil {
+		return store.TurnOutcome{}, err
+	}
+	if !created {
+		return store.TurnOutcome{}, store.ErrDuplicateMessage
+	}
+	return store.TurnOutcome{Inbound: stored, State: conv.State, BotSilent: true}, nil
 }
 
 // upsertPlayer stores the player's profile from the token, skipping the

@@ -63,7 +63,10 @@ func (s *Store) SaveContentVersion(ctx context.Context, files map[string][]byte,
 		return ContentVersion{}, fmt.Errorf("store: encode content: %w", err)
 	}
 	row := contentVersionRow{Hash: hash, Files: blob, Note: note, Author: author, CreatedAt: s.now()}
-	if err := s.w(ctx).Create(&row).Error; err != nil {
+	db, done := s.w(ctx)
+	err = db.Create(&row).Error
+	done()
+	if err != nil {
 		if isUniqueViolation(err) {
 			return s.SaveContentVersion(ctx, files, note, author)
 		}
@@ -103,7 +106,9 @@ func (s *Store) PublishContentVersion(ctx context.Context, id int64, by string) 
 		return chat.Errorf(chat.ENOTFOUND, "content version %d not found", id)
 	}
 	pub := contentPublicationRow{VersionID: id, PublishedBy: by, CreatedAt: s.now()}
-	if err := s.w(ctx).Create(&pub).Error; err != nil {
+	db, done := s.w(ctx)
+	defer done()
+	if err := db.Create(&pub).Error; err != nil {
 		return fmt.Errorf("store: publish content version %d: %w", id, err)
 	}
 	return nil

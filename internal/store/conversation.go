@@ -22,8 +22,11 @@ func (s *Store) OpenConversation(ctx context.Context, playerID string, channel c
 		if err == nil {
 			if row.Channel != string(channel) || row.Locale != locale {
 				row.Channel, row.Locale, row.UpdatedAt = string(channel), locale, s.now()
-				if err := s.w(ctx).Model(&row).
-					Updates(map[string]any{"channel": row.Channel, "locale": row.Locale, "updated_at": row.UpdatedAt}).Error; err != nil {
+				db, done := s.w(ctx)
+				err := db.Model(&row).
+					Updates(map[string]any{"channel": row.Channel, "locale": row.Locale, "updated_at": row.UpdatedAt}).Error
+				done()
+				if err != nil {
 					return chat.Conversation{}, fmt.Errorf("store: update conversation %d: %w", row.ID, err)
 				}
 			}
@@ -35,7 +38,9 @@ func (s *Store) OpenConversation(ctx context.Context, playerID string, channel c
 		now := s.now()
 		row = conversationRow{PlayerID: playerID, Channel: string(channel), Locale: locale,
 			State: string(chat.StateBot), CreatedAt: now, UpdatedAt: now}
-		err = s.w(ctx).Create(&row).Error
+		db, done := s.w(ctx)
+		err = db.Create(&row).Error
+		done()
 		if err == nil {
 			return row.domain(), nil
 		}
@@ -84,7 +89,9 @@ func (s *Store) SetConversationState(ctx context.Context, id int64, state chat.C
 	if state == chat.StateClosed {
 		updates["closed_at"] = s.now()
 	}
-	res := s.w(ctx).Model(&conversationRow{}).Where("id = ?", id).Updates(updates)
+	db, done := s.w(ctx)
+	defer done()
+	res := db.Model(&conversationRow{}).Where("id = ?", id).Updates(updates)
 	if res.Error != nil {
 		return fmt.Errorf("store: set state of conversation %d: %w", id, res.Error)
 	}

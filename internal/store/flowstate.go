@@ -36,7 +36,9 @@ func (s *Store) FlowState(ctx context.Context, conversationID int64) (flows.Stat
 // ResetFlowState clears the conversation's flow (used when an operator hands
 // the conversation back to the bot).
 func (s *Store) ResetFlowState(ctx context.Context, conversationID int64) error {
-	return s.w(ctx).Transaction(func(tx *gorm.DB) error {
+	db, done := s.w(ctx)
+	defer done()
+	return db.Transaction(func(tx *gorm.DB) error {
 		var row flowStateRow
 		err := tx.First(&row, "conversation_id = ?", conversationID).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -22,7 +23,8 @@ func (s *Store) AppendInbound(ctx context.Context, m chat.Message) (stored chat.
 		return chat.Message{}, false, err
 	}
 	row.CreatedAt = s.now()
-	err = s.w(ctx).Transaction(func(tx *gorm.DB) error {
+	db, done := s.w(ctx)
+	err = db.Transaction(func(tx *gorm.DB) error {
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 		if res.Error != nil {
 			return fmt.Errorf("store: append message to conversation %d: %w", m.ConversationID, res.Error)
@@ -33,6 +35,7 @@ func (s *Store) AppendInbound(ctx context.Context, m chat.Message) (stored chat.
 		created = true
 		return tx.Model(&conversationRow{}).Where("id = ?", m.ConversationID).Update("updated_at", row.CreatedAt).Error
 	})
+	done()
 	switch {
 	case err == nil:
 		msg, err := row.domain()
@@ -70,50 +73,94 @@ func (s *Store) messageByClientID(ctx context.Context, m chat.Message) (chat.Mes
 // TurnResult is what one bot turn writes, all in one transaction.
 type TurnResult struct {
 	ConversationID int64
-	InboundID      int64          // the player message the replies answer
-	Replies        []chat.Message // bot messages, in order
-	State          flows.State    // the new flow state; State.Version is the version it was computed from
-	Handoff        *flows.HandoffRequest
+	// Inbound is the player message the turn answers. With ID 0 it is
+	// stored here, together with the answer: one write per turn, and the
+	// message is still on disk before anything is acknowledged.
+	Inbound chat.Message
+	Replies []chat.Message // bot messages, in order
+	State   flows.State    // the new flow state; State.Version is the version it was computed from
+	Handoff *flows.HandoffRequest
 }
 
-// CompleteTurn stores the bot's replies and the new flow state, and queues a
-// ticket when the turn handed off. It returns the stored replies and the
-// conversation's new state when the turn changed it ("" otherwise). It
-// fails with ECONFLICT when the flow state changed since it was read
-// (another turn won the race); nothing is written then.
-func (s *Store) CompleteTurn(ctx context.Context, t TurnResult) ([]chat.Message, chat.ConversationState, error) {
+// TurnOutcome is what CompleteTurn stored.
+type TurnOutcome struct {
+	Inbound chat.Message
+	Replies []chat.Message
+	State   chat.ConversationState // the conversation's state after the turn
+	// BotSilent is set when the conversation stopped being the bot's while
+	// the turn was computed: only the inbound message was stored.
+	BotSilent bool
+}
+
+// ErrDuplicateMessage is returned by CompleteTurn when the inbound message
+// (by client id) was stored by another request first.
+var ErrDuplicateMessage = chat.Errorf(chat.ECONFLICT, "message already stored")
+
+// CompleteTurn stores the inbound message (when new), the bot's replies and
+// the new flow state, and queues a ticket when the turn handed off. It
+// fails with ErrDuplicateMessage as described there, and with another
+// ECONFLICT when the flow state changed since it was read (another turn
+// won the race); nothing is written then.
+func (s *Store) CompleteTurn(ctx context.Context, t TurnResult) (TurnOutcome, error) {
 	stateJSON, err := json.Marshal(t.State)
 	if err != nil {
-		return nil, "", fmt.Errorf("store: encode flow state: %w", err)
+		return TurnOutcome{}, fmt.Errorf("store: encode flow state: %w", err)
 	}
-	var out []chat.Message
-	var state chat.ConversationState
-	err = s.w(ctx).Transaction(func(tx *gorm.DB) error {
+	var out TurnOutcome
+	db, done := s.w(ctx)
+	defer done()
+	err = db.Transaction(func(tx *gorm.DB) error {
+		out = TurnOutcome{}
 		now := s.now()
+		// One statement both touches the conversation and tells whether the
+		// bot still holds it (an operator may have taken it meanwhile).
+		res := tx.Model(&conversationRow{}).Where("id = ? AND state = ?", t.ConversationID, chat.StateBot).
+			Update("updated_at", now)
+		if res.Error != nil {
+			return fmt.Errorf("store: update conversation %d: %w", t.ConversationID, res.Error)
+		}
+		botHolds := res.RowsAffected == 1
+		out.State = chat.StateBot
+		if !botHolds {
+			conv, err := conversationForUpdate(tx, t.ConversationID)
+			if err != nil {
+				return err
+			}
+			out.State, out.BotSilent = chat.ConversationState(conv.State), true
+		}
+		inbound, err := saveInbound(tx, t.ConversationID, t.Inbound, now)
+		if err != nil {
+			return err
+		}
+		out.Inbound = inbound
+		if !botHolds {
+			return nil
+		}
 		if err := saveFlowState(tx, t.ConversationID, string(stateJSON), t.State.Version, now); err != nil {
 			return err
 		}
-		for _, m := range t.Replies {
-			m.ConversationID, m.Sender = t.ConversationID, chat.SenderBot
-			row, err := messageToRow(m)
-			if err != nil {
-				return err
+		if len(t.Replies) > 0 {
+			rows := make([]messageRow, 0, len(t.Replies))
+			for _, m := range t.Replies {
+				m.ConversationID, m.Sender = t.ConversationID, chat.SenderBot
+				row, err := messageToRow(m)
+				if err != nil {
+					return err
+				}
+				row.ReplyTo, row.CreatedAt, row.Handled = inbound.ID, now, true
+				rows = append(rows, row)
 			}
-			row.ReplyTo, row.CreatedAt = t.InboundID, now
-			if err := tx.Create(&row).Error; err != nil {
-				return fmt.Errorf("store: save reply: %w", err)
+			if err := tx.Create(&rows).Error; err != nil {
+				return fmt.Errorf("store: save replies: %w", err)
 			}
-			msg, err := row.domain()
-			if err != nil {
-				return err
+			for _, row := range rows {
+				msg, err := row.domain()
+				if err != nil {
+					return err
+				}
+				out.Replies = append(out.Replies, msg)
 			}
-			out = append(out, msg)
 		}
-		if err := tx.Model(&messageRow{}).Where("id = ?", t.InboundID).Update("handled", true).Error; err != nil {
-			return fmt.Errorf("store: mark message %d handled: %w", t.InboundID, err)
-		}
-		updates := map[string]any{"updated_at": now}
-		state = ""
 		if t.Handoff != nil {
 			conv, err := conversationForUpdate(tx, t.ConversationID)
 			if err != nil {
@@ -124,18 +171,49 @@ func (s *Store) CompleteTurn(ctx context.Context, t TurnResult) ([]chat.Message,
 			if err := tx.Create(&ticket).Error; err != nil {
 				return fmt.Errorf("store: queue ticket: %w", err)
 			}
-			updates["state"] = string(chat.StateQueued)
-			state = chat.StateQueued
-		}
-		if err := tx.Model(&conversationRow{}).Where("id = ?", t.ConversationID).Updates(updates).Error; err != nil {
-			return fmt.Errorf("store: update conversation %d: %w", t.ConversationID, err)
+			if err := tx.Model(&conversationRow{}).Where("id = ?", t.ConversationID).
+				Update("state", chat.StateQueued).Error; err != nil {
+				return fmt.Errorf("store: queue conversation %d: %w", t.ConversationID, err)
+			}
+			out.State = chat.StateQueued
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, "", err
+		return TurnOutcome{}, err
 	}
-	return out, state, nil
+	return out, nil
+}
+
+// saveInbound stores the turn's inbound message, or marks an already
+// stored one handled. A new message whose client id exists is
+// ErrDuplicateMessage.
+func saveInbound(tx *gorm.DB, conversationID int64, m chat.Message, now time.Time) (chat.Message, error) {
+	m.ConversationID = conversationID
+	if m.ID != 0 {
+		if err := tx.Model(&messageRow{}).Where("id = ?", m.ID).Update("handled", true).Error; err != nil {
+			return chat.Message{}, fmt.Errorf("store: mark message %d handled: %w", m.ID, err)
+		}
+		return m, nil
+	}
+	row, err := messageToRow(m)
+	if err != nil {
+		return chat.Message{}, err
+	}
+	row.CreatedAt, row.Handled = now, true
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+	if res.Error != nil {
+		return chat.Message{}, fmt.Errorf("store: save message: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return chat.Message{}, ErrDuplicateMessage
+	}
+	return row.domain()
+}
+
+// MessageByClientID returns the message a sender stored under a client id.
+func (s *Store) MessageByClientID(ctx context.Context, sender chat.Sender, senderID, clientID string) (chat.Message, bool, error) {
+	return s.messageByClientID(ctx, chat.Message{Sender: sender, SenderID: senderID, ClientID: clientID})
 }
 
 // Turn reports whether the bot turn for an inbound message completed, and

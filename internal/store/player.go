@@ -22,10 +22,12 @@ func (s *Store) UpsertPlayer(ctx context.Context, p chat.Player) (chat.Player, e
 	}
 	now := s.now()
 	row := playerRow{ID: p.ID, Name: p.Name, Locale: p.Locale, Attributes: string(attrs), CreatedAt: now, UpdatedAt: now}
-	err = s.w(ctx).Clauses(clause.OnConflict{
+	db, done := s.w(ctx)
+	err = db.Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"name", "locale", "attributes", "updated_at"}),
 	}).Create(&row).Error
+	done()
 	if err != nil {
 		return chat.Player{}, fmt.Errorf("store: upsert player %s: %w", p.ID, err)
 	}

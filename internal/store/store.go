@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -19,11 +20,15 @@ import (
 	"github.com/switchboard-support/switchboard/internal/chat"
 )
 
+// postgresMaxConns bounds the PostgreSQL pool of one instance.
+const postgresMaxConns = 16
+
 // Store is the one storage type of the product.
 type Store struct {
 	db      *gorm.DB // reads
 	wdb     *gorm.DB // writes; on SQLite one connection, so writers queue in Go instead of polling the file lock
 	dialect string   // "sqlite" or "postgres"
+	wmu     sync.Mutex
 	now     func() time.Time
 }
 
@@ -60,6 +65,17 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", dialect, err)
 	}
 	s := &Store{db: db, wdb: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }}
+	if dialect == "postgres" {
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		// Bounded: a burst of requests queues here instead of exhausting
+		// the server's max_connections (100 by default).
+		sqlDB.SetMaxOpenConns(postgresMaxConns)
+		sqlDB.SetMaxIdleConns(postgresMaxConns)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
 	if dialect == "sqlite" {
 		// SQLite has one writer at a time. Many writer connections would
 		// take turns by sleeping in the busy handler; one writer
@@ -128,11 +144,22 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// w returns the handle for writes.
-func (s *Store) w(ctx context.Context) *gorm.DB { return s.wdb.WithContext(ctx) }
+// w returns the handle for writes and the func that releases it. On SQLite
+// writers take a mutex first: it hands over in FIFO order under load (the
+// pool's own queue picks waiters at random, which makes a long latency
+// tail), and the one writer connection is then free at once.
+func (s *Store) w(ctx context.Context) (*gorm.DB, func()) {
+	if s.dialect != "sqlite" {
+		return s.wdb.WithContext(ctx), func() {}
+	}
+	s.wmu.Lock()
+	return s.wdb.WithContext(ctx), s.wmu.Unlock
+}
 
 func (s *Store) migrate(ctx context.Context) error {
-	err := s.w(ctx).AutoMigrate(
+	db, done := s.w(ctx)
+	defer done()
+	err := db.AutoMigrate(
 		&playerRow{}, &conversationRow{}, &messageRow{}, &flowStateRow{},
 		&contentVersionRow{}, &contentPublicationRow{}, &ticketRow{},
 	)

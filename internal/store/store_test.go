@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -141,25 +142,26 @@ func TestCompleteTurn(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		conv := mustConversation(t, s, "p1")
-		in, _, err := s.AppendInbound(ctx, chat.Message{ConversationID: conv.ID, Sender: chat.SenderPlayer,
-			SenderID: "p1", Channel: chat.ChannelWebchat, Text: "deposit", ClientID: "c-1"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if handled, _, err := s.Turn(ctx, in.ID); err != nil || handled {
-			t.Fatalf("before the turn: handled=%v err=%v, want unhandled", handled, err)
+		player := func(text, client string) chat.Message {
+			return chat.Message{Sender: chat.SenderPlayer, SenderID: "p1", Channel: chat.ChannelWebchat, Text: text, ClientID: client}
 		}
 		st, err := s.FlowState(ctx, conv.ID)
 		if err != nil || st.Version != 0 {
 			t.Fatalf("initial state %+v, %v; want version 0", st, err)
 		}
 		st.Flow, st.Step, st.Slots = "deposit", "ask_amount", map[string]string{"method": "card"}
-		replies, _, err := s.CompleteTurn(ctx, store.TurnResult{ConversationID: conv.ID, InboundID: in.ID, State: st,
+		// The inbound message and the answer are stored together.
+		out, err := s.CompleteTurn(ctx, store.TurnResult{ConversationID: conv.ID, Inbound: player("deposit", "c-1"), State: st,
 			Replies: []chat.Message{{Text: "How much?", Channel: chat.ChannelWebchat,
 				Buttons: []chat.Button{{Label: "€10"}}, Articles: []chat.ArticleRef{{ID: "deposit-methods", Title: "Deposit methods"}}}}})
 		if err != nil {
 			t.Fatal(err)
 		}
+		in := out.Inbound
+		if in.ID == 0 || in.Text != "deposit" || out.State != chat.StateBot || out.BotSilent {
+			t.Fatalf("outcome = %+v", out)
+		}
+		replies := out.Replies
 		if len(replies) != 1 || replies[0].Sender != chat.SenderBot || replies[0].Buttons[0].Label != "€10" ||
 			replies[0].Articles[0].ID != "deposit-methods" {
 			t.Fatalf("replies = %+v", replies)
@@ -168,6 +170,9 @@ func TestCompleteTurn(t *testing.T) {
 		if err != nil || !handled || len(got) != 1 || got[0].ID != replies[0].ID {
 			t.Fatalf("Turn(%d) = %v %+v, %v; want handled with the stored reply", in.ID, handled, got, err)
 		}
+		if m, ok, err := s.MessageByClientID(ctx, chat.SenderPlayer, "p1", "c-1"); err != nil || !ok || m.ID != in.ID {
+			t.Fatalf("by client id: %+v %v %v", m, ok, err)
+		}
 		st2, err := s.FlowState(ctx, conv.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -175,20 +180,25 @@ func TestCompleteTurn(t *testing.T) {
 		if st2.Version != 1 || st2.Flow != "deposit" || st2.Step != "ask_amount" || st2.Slots["method"] != "card" {
 			t.Fatalf("stored state = %+v", st2)
 		}
-		// A turn computed from the stale version loses and writes nothing.
-		_, _, err = s.CompleteTurn(ctx, store.TurnResult{ConversationID: conv.ID, InboundID: in.ID, State: st,
-			Replies: []chat.Message{{Text: "stale", Channel: chat.ChannelWebchat}}})
-		if chat.ErrorCode(err) != chat.ECONFLICT {
-			t.Fatalf("stale turn: got %v, want conflict", err)
+		// The same client id again is refused whole.
+		_, err = s.CompleteTurn(ctx, store.TurnResult{ConversationID: conv.ID, Inbound: player("deposit", "c-1"), State: st2})
+		if !errors.Is(err, store.ErrDuplicateMessage) {
+			t.Fatalf("duplicate: got %v, want ErrDuplicateMessage", err)
 		}
-		if got, _ := s.Replies(ctx, in.ID); len(got) != 1 {
-			t.Fatalf("stale turn wrote replies: %+v", got)
+		// A turn computed from the stale version loses and writes nothing.
+		_, err = s.CompleteTurn(ctx, store.TurnResult{ConversationID: conv.ID, Inbound: player("again", "c-2"), State: st,
+			Replies: []chat.Message{{Text: "stale", Channel: chat.ChannelWebchat}}})
+		if chat.ErrorCode(err) != chat.ECONFLICT || errors.Is(err, store.ErrDuplicateMessage) {
+			t.Fatalf("stale turn: got %v, want a flow-state conflict", err)
+		}
+		if _, ok, _ := s.MessageByClientID(ctx, chat.SenderPlayer, "p1", "c-2"); ok {
+			t.Fatal("the losing turn stored its message")
 		}
 		// A handoff queues a ticket and takes the conversation from the bot.
-		_, newState, err := s.CompleteTurn(ctx, store.TurnResult{ConversationID: conv.ID, InboundID: in.ID, State: st2,
+		out, err = s.CompleteTurn(ctx, store.TurnResult{ConversationID: conv.ID, Inbound: player("person please", "c-3"), State: st2,
 			Handoff: &flows.HandoffRequest{Skill: "payments", Priority: "high", Reason: "deposit not credited"}})
-		if err != nil || newState != chat.StateQueued {
-			t.Fatalf("handoff turn: state %q, %v; want queued", newState, err)
+		if err != nil || out.State != chat.StateQueued {
+			t.Fatalf("handoff turn: %+v, %v; want queued", out, err)
 		}
 		c, err := s.Conversation(ctx, conv.ID)
 		if err != nil || c.State != chat.StateQueued {
@@ -199,11 +209,18 @@ func TestCompleteTurn(t *testing.T) {
 			tickets[0].Status != store.TicketQueued || tickets[0].Channel != chat.ChannelWebchat {
 			t.Fatalf("tickets = %+v, %v", tickets, err)
 		}
+		// Once a human holds it, a late bot turn stores only the message.
+		st3, _ := s.FlowState(ctx, conv.ID)
+		out, err = s.CompleteTurn(ctx, store.TurnResult{ConversationID: conv.ID, Inbound: player("hello?", "c-4"), State: st3,
+			Replies: []chat.Message{{Text: "bot talking over the human", Channel: chat.ChannelWebchat}}})
+		if err != nil || !out.BotSilent || len(out.Replies) != 0 || out.Inbound.ID == 0 {
+			t.Fatalf("late bot turn: %+v, %v; want the message stored and the bot silent", out, err)
+		}
 		if err := s.ResetFlowState(ctx, conv.ID); err != nil {
 			t.Fatal(err)
 		}
-		if st3, _ := s.FlowState(ctx, conv.ID); st3.Flow != "" || st3.Version != 3 {
-			t.Fatalf("after reset: %+v, want empty flow at version 3", st3)
+		if st4, _ := s.FlowState(ctx, conv.ID); st4.Flow != "" || st4.Version != 3 {
+			t.Fatalf("after reset: %+v, want empty flow at version 3", st4)
 		}
 	})
 }
