@@ -30,8 +30,10 @@ type Subscription struct {
 	once     sync.Once
 }
 
-// subscriberBuffer is how many events a slow client may lag.
-const subscriberBuffer = 64
+// subscriberBuffer is how many events a slow client may lag: a few turns'
+// worth (a turn makes about four events). Each slot costs every idle
+// connection ~180 bytes, so it stays small.
+const subscriberBuffer = 16
 
 // Subscribe registers a subscriber for playerID. It returns nil when the
 // hub is shut down.
