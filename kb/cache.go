@@ -29,6 +29,9 @@ func newCandidateCache(max int) *candidateCache {
 }
 
 func (c *candidateCache) get(key string) ([]candidate, bool) {
+	if c.max <= 0 {
+		return nil, false
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.items[key]
@@ -40,6 +43,9 @@ func (c *candidateCache) get(key string) ([]candidate, bool) {
 }
 
 func (c *candidateCache) put(key string, cands []candidate) {
+	if c.max <= 0 {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[key]; ok {

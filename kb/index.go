@@ -45,6 +45,9 @@ type Options struct {
 	// OnBuild, when set, is called each time Open builds an index rather
 	// than reusing one, with the directory it built (or "" in memory).
 	OnBuild func(dir string)
+	// CacheSize bounds how many recent queries' candidates are kept; zero
+	// means 4096, a negative value turns the cache off.
+	CacheSize int
 	// Logger, when set, receives what Open did on disk (built, reused,
 	// removed old versions) and cleanup failures that do not fail Open.
 	Logger *slog.Logger
@@ -90,7 +93,7 @@ func Open(dir, version string, articles []Article, opts Options) (*Index, error)
 		intentBoost: cmp.Or(opts.IntentBoost, DefaultIntentBoost),
 		articles:    map[string]*entry{},
 		byLocale:    map[string][]*entry{},
-		cache:       newCandidateCache(defaultCacheSize),
+		cache:       newCandidateCache(cmp.Or(opts.CacheSize, defaultCacheSize)),
 	}
 	if err := ix.load(articles); err != nil {
 		return nil, err

@@ -336,8 +336,13 @@ func TestSearchConcurrent(t *testing.T) {
 	}
 }
 
-func BenchmarkSearch(b *testing.B) {
-	ix, err := Open("", "", manyFixtures(b, 10), Options{})
+// BenchmarkSearch measures uncached searches (the work a new question
+// costs); BenchmarkSearchCached the same queries answered from the cache.
+func BenchmarkSearch(b *testing.B)       { benchmarkSearch(b, -1) }
+func BenchmarkSearchCached(b *testing.B) { benchmarkSearch(b, 0) }
+
+func benchmarkSearch(b *testing.B, cacheSize int) {
+	ix, err := Open("", "", manyFixtures(b, 10), Options{CacheSize: cacheSize})
 	if err != nil {
 		b.Fatal(err)
 	}
