@@ -4,7 +4,6 @@
 package webchat
 
 import (
-	"context"
 	"log/slog"
 	"strings"
 	"sync"
@@ -122,6 +121,3 @@ func (s *Server) countSockets(delta int) {
 		s.opts.OnConnections(n)
 	}
 }
-
-// ctxDone reports whether ctx ended.
-func ctxDone(ctx context.Context) bool { return ctx.Err() != nil }
