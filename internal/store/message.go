@@ -106,81 +106,80 @@ func (s *Store) CompleteTurn(ctx context.Context, t TurnResult) (TurnOutcome, er
 	if err != nil {
 		return TurnOutcome{}, fmt.Errorf("store: encode flow state: %w", err)
 	}
-	var out TurnOutcome
+	if s.commits != nil {
+		return s.commits.submit(ctx, t, string(stateJSON))
+	}
 	db, done := s.w(ctx)
 	defer done()
+	var out TurnOutcome
 	err = db.Transaction(func(tx *gorm.DB) error {
-		out = TurnOutcome{}
-		now := s.now()
-		// One statement both touches the conversation and tells whether the
-		// bot still holds it (an operator may have taken it meanwhile).
-		res := tx.Model(&conversationRow{}).Where("id = ? AND state = ?", t.ConversationID, chat.StateBot).
-			Update("updated_at", now)
-		if res.Error != nil {
-			return fmt.Errorf("store: update conversation %d: %w", t.ConversationID, res.Error)
-		}
-		botHolds := res.RowsAffected == 1
-		out.State = chat.StateBot
-		if !botHolds {
-			conv, err := conversationForUpdate(tx, t.ConversationID)
-			if err != nil {
-				return err
-			}
-			out.State, out.BotSilent = chat.ConversationState(conv.State), true
-		}
-		inbound, err := saveInbound(tx, t.ConversationID, t.Inbound, now)
-		if err != nil {
-			return err
-		}
-		out.Inbound = inbound
-		if !botHolds {
-			return nil
-		}
-		if err := saveFlowState(tx, t.ConversationID, string(stateJSON), t.State.Version, now); err != nil {
-			return err
-		}
-		if len(t.Replies) > 0 {
-			rows := make([]messageRow, 0, len(t.Replies))
-			for _, m := range t.Replies {
-				m.ConversationID, m.Sender = t.ConversationID, chat.SenderBot
-				row, err := messageToRow(m)
-				if err != nil {
-					return err
-				}
-				row.ReplyTo, row.CreatedAt, row.Handled = inbound.ID, now, true
-				rows = append(rows, row)
-			}
-			if err := tx.Create(&rows).Error; err != nil {
-				return fmt.Errorf("store: save replies: %w", err)
-			}
-			for _, row := range rows {
-				msg, err := row.domain()
-				if err != nil {
-					return err
-				}
-				out.Replies = append(out.Replies, msg)
-			}
-		}
-		if t.Handoff != nil {
-			conv, err := conversationForUpdate(tx, t.ConversationID)
-			if err != nil {
-				return err
-			}
-			ticket := ticketRow{ConversationID: t.ConversationID, Skill: t.Handoff.Skill, Priority: t.Handoff.Priority,
-				Reason: t.Handoff.Reason, Channel: conv.Channel, Status: TicketQueued, CreatedAt: now, UpdatedAt: now}
-			if err := tx.Create(&ticket).Error; err != nil {
-				return fmt.Errorf("store: queue ticket: %w", err)
-			}
-			if err := tx.Model(&conversationRow{}).Where("id = ?", t.ConversationID).
-				Update("state", chat.StateQueued).Error; err != nil {
-				return fmt.Errorf("store: queue conversation %d: %w", t.ConversationID, err)
-			}
-			out.State = chat.StateQueued
-		}
-		return nil
+		var err error
+		out, err = completeTurn(tx, t, string(stateJSON), s.now())
+		return err
 	})
 	if err != nil {
 		return TurnOutcome{}, err
+	}
+	return out, nil
+}
+
+// completeTurn writes one turn inside tx.
+func completeTurn(tx *gorm.DB, t TurnResult, stateJSON string, now time.Time) (TurnOutcome, error) {
+	var out TurnOutcome
+	// Does the bot still hold the conversation? An operator may have taken
+	// it while the turn was computed. (A read: the conversation row is only
+	// written when its state changes, which keeps a turn's writes small.)
+	conv, err := conversationForUpdate(tx, t.ConversationID)
+	if err != nil {
+		return TurnOutcome{}, err
+	}
+	out.State = chat.ConversationState(conv.State)
+	botHolds := out.State == chat.StateBot
+	out.BotSilent = !botHolds
+	inbound, err := saveInbound(tx, t.ConversationID, t.Inbound, now)
+	if err != nil {
+		return TurnOutcome{}, err
+	}
+	out.Inbound = inbound
+	if !botHolds {
+		return out, nil
+	}
+	if err := saveFlowState(tx, t.ConversationID, stateJSON, t.State.Version, now); err != nil {
+		return TurnOutcome{}, err
+	}
+	if len(t.Replies) > 0 {
+		rows := make([]messageRow, 0, len(t.Replies))
+		for _, m := range t.Replies {
+			m.ConversationID, m.Sender = t.ConversationID, chat.SenderBot
+			row, err := messageToRow(m)
+			if err != nil {
+				return TurnOutcome{}, err
+			}
+			row.ReplyTo, row.CreatedAt, row.Handled = inbound.ID, now, true
+			rows = append(rows, row)
+		}
+		if err := tx.Create(&rows).Error; err != nil {
+			return TurnOutcome{}, fmt.Errorf("store: save replies: %w", err)
+		}
+		for _, row := range rows {
+			msg, err := row.domain()
+			if err != nil {
+				return TurnOutcome{}, err
+			}
+			out.Replies = append(out.Replies, msg)
+		}
+	}
+	if t.Handoff != nil {
+		ticket := ticketRow{ConversationID: t.ConversationID, Skill: t.Handoff.Skill, Priority: t.Handoff.Priority,
+			Reason: t.Handoff.Reason, Channel: conv.Channel, Status: TicketQueued, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(&ticket).Error; err != nil {
+			return TurnOutcome{}, fmt.Errorf("store: queue ticket: %w", err)
+		}
+		if err := tx.Model(&conversationRow{}).Where("id = ?", t.ConversationID).
+			Updates(map[string]any{"state": chat.StateQueued, "updated_at": now}).Error; err != nil {
+			return TurnOutcome{}, fmt.Errorf("store: queue conversation %d: %w", t.ConversationID, err)
+		}
+		out.State = chat.StateQueued
 	}
 	return out, nil
 }
@@ -220,20 +219,16 @@ func (s *Store) MessageByClientID(ctx context.Context, sender chat.Sender, sende
 // the replies it stored.
 func (s *Store) Turn(ctx context.Context, inboundID int64) (handled bool, replies []chat.Message, err error) {
 	var in messageRow
-	if err := s.db.WithContext(ctx).Select("id", "handled").First(&in, inboundID).Error; err != nil {
+	if err := s.db.WithContext(ctx).Select("id", "conversation_id", "handled").First(&in, inboundID).Error; err != nil {
 		return false, nil, notFound(err, "message %d not found", inboundID)
 	}
-	replies, err = s.Replies(ctx, inboundID)
-	return in.Handled, replies, err
-}
-
-// Replies returns the bot messages stored in answer to inbound message id.
-func (s *Store) Replies(ctx context.Context, inboundID int64) ([]chat.Message, error) {
 	var rows []messageRow
-	if err := s.db.WithContext(ctx).Where("reply_to = ?", inboundID).Order("id").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("store: replies to %d: %w", inboundID, err)
+	if err := s.db.WithContext(ctx).Where("conversation_id = ? AND id > ? AND reply_to = ?", in.ConversationID, in.ID, in.ID).
+		Order("id").Find(&rows).Error; err != nil {
+		return false, nil, fmt.Errorf("store: replies to %d: %w", inboundID, err)
 	}
-	return rowsToMessages(rows)
+	replies, err = rowsToMessages(rows)
+	return in.Handled, replies, err
 }
 
 // Page selects a slice of a conversation's history. With Before set, the

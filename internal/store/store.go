@@ -30,6 +30,28 @@ type Store struct {
 	dialect string   // "sqlite" or "postgres"
 	wmu     sync.Mutex
 	now     func() time.Time
+
+	stopCheckpoints func()
+	commits         *groupCommitter // SQLite only: turns share transactions
+}
+
+// checkpointInterval is how often the SQLite WAL is copied back into the
+// database file.
+const checkpointInterval = time.Second
+
+// checkpointer runs passive WAL checkpoints until stop closes. A passive
+// checkpoint never blocks the writer or readers.
+func (s *Store) checkpointer(stop <-chan struct{}) {
+	t := time.NewTicker(checkpointInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			_ = s.db.Exec("PRAGMA wal_checkpoint(PASSIVE)").Error
+		}
+	}
 }
 
 // Open connects to dsn and migrates the schema. A dsn starting with
@@ -82,7 +104,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// connection makes them queue in the pool instead. Readers use
 		// their own pool, which WAL lets run beside the writer.
 		path := strings.TrimPrefix(dsn, "sqlite:")
-		wdb, err := gorm.Open(sqlite.Open(sqliteDSN(path)), cfg)
+		// The writer never checkpoints on commit; checkpointer does it in
+		// the background, so a commit never pays for copying the WAL.
+		// Savepoint journals stay in memory (temp_store), and a larger page
+		// cache keeps a batch's pages until commit.
+		wdb, err := gorm.Open(sqlite.Open(sqliteDSN(path)+
+			"&_pragma=wal_autocheckpoint(0)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite writer: %w", err)
 		}
@@ -97,6 +124,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 		r.SetMaxOpenConns(4)
 		s.wdb = wdb
+		stop := make(chan struct{})
+		s.stopCheckpoints = func() { close(stop) }
+		go s.checkpointer(stop)
+		s.commits = newGroupCommitter(s)
 	}
 	if err := s.migrate(ctx); err != nil {
 		_ = s.Close()
@@ -130,6 +161,15 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the database connections.
 func (s *Store) Close() error {
+	if s.commits != nil {
+		s.commits.close()
+		s.commits = nil
+	}
+	if s.stopCheckpoints != nil {
+		s.stopCheckpoints()
+		s.stopCheckpoints = nil
+		_ = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
+	}
 	var errs []error
 	for _, g := range []*gorm.DB{s.db, s.wdb} {
 		sqlDB, err := g.DB()
