@@ -2,9 +2,10 @@ package flows
 
 import (
 	"strconv"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/switchboard-support/switchboard/internal/yamlline"
 )
 
 // node wraps a YAML node with the file it came from, so every problem can
@@ -102,9 +103,7 @@ func parseYAML(path string, data []byte, ps *problems) (node, bool) {
 		if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
 			msg = te.Errors[0]
 		}
-		if n, rest, ok := splitYAMLLine(msg); ok {
-			line, msg = n, rest
-		}
+		line, msg = yamlline.Split(msg)
 		ps.add(path, line, "YAML syntax: %s", msg)
 		return node{}, false
 	}
@@ -113,21 +112,4 @@ func parseYAML(path string, data []byte, ps *problems) (node, bool) {
 		return node{}, false
 	}
 	return node{Node: doc.Content[0], path: path, ps: ps}, true
-}
-
-// splitYAMLLine splits yaml.v3's "yaml: line N: message" into N and message.
-func splitYAMLLine(msg string) (int, string, bool) {
-	after, ok := strings.CutPrefix(strings.TrimPrefix(msg, "yaml: "), "line ")
-	if !ok {
-		return 0, "", false
-	}
-	num, text, ok := strings.Cut(after, ":")
-	if !ok {
-		return 0, "", false
-	}
-	n, err := strconv.Atoi(num)
-	if err != nil {
-		return 0, "", false
-	}
-	return n, strings.TrimSpace(text), true
 }

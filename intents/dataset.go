@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/switchboard-support/switchboard/internal/chat"
+	"github.com/switchboard-support/switchboard/internal/yamlline"
 )
 
 // validIntentName reports whether s matches ^[a-z][a-z0-9_]*$.
@@ -101,15 +101,8 @@ func ParseYAML(name string, data []byte) ([]Example, error) {
 
 // yamlSyntaxError rewrites yaml's "yaml: line N: msg" as "name:N: msg".
 func yamlSyntaxError(name string, err error) string {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if n, m, ok := strings.Cut(rest, ": "); ok {
-			if _, err := strconv.Atoi(n); err == nil {
-				return fmt.Sprintf("%s:%s: %s", name, n, m)
-			}
-		}
-	}
-	return fmt.Sprintf("%s:1: %s", name, msg)
+	line, msg := yamlline.Split(err.Error())
+	return fmt.Sprintf("%s:%d: %s", name, max(line, 1), msg)
 }
 
 // maxLine is the longest JSONL line ReadJSONL accepts.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/switchboard-support/switchboard/internal/chat"
+	"github.com/switchboard-support/switchboard/internal/yamlline"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -241,39 +242,8 @@ func isNull(n *yaml.Node) bool {
 // yamlError turns a yaml.v3 error into a "path:line: message" error, moving
 // its line numbers by offset.
 func yamlError(path string, err error, offset int) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 1 + offset
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if num, tail, ok := strings.Cut(rest, ": "); ok {
-			if n, err := strconv.Atoi(num); err == nil {
-				line, msg = n+offset, tail
-				if yamlParserProblem(msg) {
-					line++
-				}
-			}
-		}
-	}
-	return errorAt(path, line, "invalid front matter: %s", msg)
-}
-
-// yamlParserProblem reports whether msg is one of yaml.v3's parser (rather
-// than scanner) errors, whose line numbers it reports counting from 0.
-func yamlParserProblem(msg string) bool {
-	switch msg {
-	case "did not find expected <stream-start>",
-		"did not find expected <document start>",
-		"did not find expected node content",
-		"did not find expected '-' indicator",
-		"did not find expected key",
-		"did not find expected ',' or ']'",
-		"did not find expected ',' or '}'",
-		"found undefined tag handle",
-		"found duplicate %YAML directive",
-		"found duplicate %TAG directive",
-		"found incompatible YAML document":
-		return true
-	}
-	return false
+	line, msg := yamlline.Split(err.Error())
+	return errorAt(path, max(line, 1)+offset, "invalid front matter: %s", msg)
 }
 
 // errorAt returns a chat.EINVALID error located at path:line.
