@@ -44,7 +44,7 @@ func TestParseYAMLErrors(t *testing.T) {
 		{"not a mapping", "- a\n- b\n", []string{"x.yaml:1: not a mapping"}},
 		{"scalar document", "\n\nhello\n", []string{"x.yaml:3: not a mapping"}},
 		{"empty file", "", []string{"x.yaml:1: empty file"}},
-		{"syntax error", "a:\n  - b\n c: [\n", []string{"x.yaml:2: did not find expected key"}},
+		{"syntax error", "a:\n  - b\n c: [\n", []string{"x.yaml:3: did not find expected key"}},
 		{
 			"every problem, with its line",
 			`deposit:
