@@ -13,25 +13,28 @@ import (
 	"github.com/switchboard-support/switchboard/internal/chat"
 )
 
-// Status maps an error code to its HTTP status.
+// statuses pairs each error code with its HTTP status; it is the one place
+// that mapping lives.
+var statuses = []struct {
+	code   string
+	status int
+}{
+	{chat.EINVALID, http.StatusBadRequest},
+	{chat.EUNAUTHORIZED, http.StatusUnauthorized},
+	{chat.EFORBIDDEN, http.StatusForbidden},
+	{chat.ENOTFOUND, http.StatusNotFound},
+	{chat.ECONFLICT, http.StatusConflict},
+	{chat.ETOOLARGE, http.StatusRequestEntityTooLarge},
+	{chat.ERATELIMIT, http.StatusTooManyRequests},
+	{chat.EUNAVAILABLE, http.StatusServiceUnavailable},
+}
+
+// Status maps an error code to its HTTP status (500 for unknown codes).
 func Status(code string) int {
-	switch code {
-	case chat.EINVALID:
-		return http.StatusBadRequest
-	case chat.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case chat.EFORBIDDEN:
-		return http.StatusForbidden
-	case chat.ENOTFOUND:
-		return http.StatusNotFound
-	case chat.ECONFLICT:
-		return http.StatusConflict
-	case chat.ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case chat.ERATELIMIT:
-		return http.StatusTooManyRequests
-	case chat.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
+	for _, s := range statuses {
+		if s.code == code {
+			return s.status
+		}
 	}
 	return http.StatusInternalServerError
 }
@@ -95,22 +98,15 @@ func ErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	}
 }
 
+// codeFor maps an HTTP status from echo's own errors back to a code.
 func codeFor(status int) string {
-	switch status {
-	case http.StatusBadRequest:
-		return chat.EINVALID
-	case http.StatusUnauthorized:
-		return chat.EUNAUTHORIZED
-	case http.StatusForbidden:
-		return chat.EFORBIDDEN
-	case http.StatusNotFound, http.StatusMethodNotAllowed:
+	if status == http.StatusMethodNotAllowed {
 		return chat.ENOTFOUND
-	case http.StatusRequestEntityTooLarge:
-		return chat.ETOOLARGE
-	case http.StatusTooManyRequests:
-		return chat.ERATELIMIT
-	case http.StatusServiceUnavailable:
-		return chat.EUNAVAILABLE
+	}
+	for _, s := range statuses {
+		if s.status == status {
+			return s.code
+		}
 	}
 	if status < 500 {
 		return chat.EINVALID
