@@ -63,6 +63,18 @@ func browser(t *testing.T) context.Context {
 // demoServer runs the real app in demo mode on a fresh SQLite database.
 func demoServer(t *testing.T) *httptest.Server {
 	t.Helper()
+	a := demoApp(t)
+	srv := httptest.NewServer(a.echo)
+	t.Cleanup(func() {
+		a.webchat.Shutdown()
+		srv.Close()
+	})
+	return srv
+}
+
+// demoApp wires the real app in demo mode on a fresh SQLite database.
+func demoApp(t *testing.T) *app {
+	t.Helper()
 	st := storetest.SQLite(t)
 	engine := flows.NewEngine(nil)
 	t.Cleanup(engine.Close)
@@ -75,14 +87,8 @@ func demoServer(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	cfg := &serveConfig{allowedOrigins: "*", maxMessageBytes: 4096, rate: 50, burst: 50}
-	a := newApp(appDeps{store: st, engine: engine, verifier: v, demoSigner: auth.NewHS256Signer(secret, "switchboard"),
+	return newApp(appDeps{store: st, engine: engine, verifier: v, demoSigner: auth.NewHS256Signer(secret, "switchboard"),
 		log: discardLogger(), cfg: cfg})
-	srv := httptest.NewServer(a.echo)
-	t.Cleanup(func() {
-		a.webchat.Shutdown()
-		srv.Close()
-	})
-	return srv
 }
 
 const shadow = `document.querySelector('#switchboard-widget').shadowRoot`

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-support/switchboard/internal/auth"
+	"github.com/switchboard-support/switchboard/internal/chat"
+)
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestHealthReadyAndMetrics(t *testing.T) {
+	srv := demoServer(t)
+	if code, body := get(t, srv.URL+"/healthz"); code != 200 || body != "ok\n" {
+		t.Errorf("healthz: %d %q", code, body)
+	}
+	if code, body := get(t, srv.URL+"/readyz"); code != 200 || body != "ready\n" {
+		t.Errorf("readyz: %d %q", code, body)
+	}
+	// One turn through the API shows up in the metrics.
+	tok := demoToken(t, srv.URL)
+	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/messages", strings.NewReader(`{"client_id":"m1","text":"i want to speak to a human"}`))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("send: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	_, metrics := get(t, srv.URL+"/metrics")
+	for _, want := range []string{`switchboard_turns_total{outcome="ok"} 1`, `switchboard_intents_total{intent="human"} 1`,
+		`switchboard_handoffs_total 1`, `switchboard_turn_seconds_count 1`, `switchboard_http_request_seconds_count{route="/api/v1/messages",status="200"} 1`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+}
+
+func demoToken(t *testing.T, base string) string {
+	t.Helper()
+	resp, err := http.Post(base+"/demo/token", "application/json", strings.NewReader(`{"locale":"en"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	_, rest, _ := strings.Cut(string(b), `"token":"`)
+	tok, _, _ := strings.Cut(rest, `"`)
+	if tok == "" {
+		t.Fatalf("no token in %s", b)
+	}
+	return tok
+}
+
+// TestServeShutsDownGracefully runs the real serve loop and stops it the way
+// SIGTERM does: it returns nil once requests are drained.
+func TestServeShutsDownGracefully(t *testing.T) {
+	a := demoApp(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.serve(ctx, ln, 5*time.Second) }()
+	url := "http://" + ln.Addr().String()
+	if code, _ := get(t, url+"/healthz"); code != 200 {
+		t.Fatalf("healthz before shutdown: %d", code)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve returned %v, want nil after a graceful stop", err)
+	}
+	if _, err := http.Get(url + "/healthz"); err == nil {
+		t.Fatal("still serving after shutdown")
+	}
+}
+
+func TestTokenCommand(t *testing.T) {
+	secret := "0123456789abcdef0123456789abcdef"
+	code, out, stderr := runCmd(t, "", "token", "--token-secret", secret, "--player", "42", "--name", "Анна", "--locale", "ru",
+		"--attr", "vip_level=3", "--attr", "verified=true")
+	if code != 0 {
+		t.Fatalf("token: %d %s", code, stderr)
+	}
+	v, _ := auth.NewHS256Verifier([]byte(secret), auth.VerifierOptions{Audience: "switchboard"})
+	p, err := v.Verify(strings.TrimSpace(out))
+	if err != nil || p.ID != "42" || p.Name != "Анна" || p.Locale != chat.LocaleRU || p.Attributes["vip_level"] != "3" {
+		t.Fatalf("minted token: %+v %v", p, err)
+	}
+	if code, _, _ := runCmd(t, "", "token", "--token-secret", "short", "--player", "1"); code != 2 {
+		t.Errorf("short secret: exit %d, want 2", code)
+	}
+}
