@@ -214,7 +214,7 @@ func newApp(d appDeps) *app {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = web.ErrorHandler(d.log)
 	e.Use(middleware.Recover())
-	e.Use(web.Observe(m.HTTP))
+	e.Use(web.Observe(m.HTTP, d.log))
 	origins := strings.Split(d.cfg.allowedOrigins, ",")
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 		Skipper:      func(c echo.Context) bool { return !strings.HasPrefix(c.Path(), "/api/") },

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -8,8 +9,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Observe records each request's duration by route pattern and status.
-func Observe(h *prometheus.HistogramVec) echo.MiddlewareFunc {
+// Observe records each request's duration by route pattern and status, and
+// logs it at debug level (errors are logged by ErrorHandler).
+func Observe(h *prometheus.HistogramVec, log *slog.Logger) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
@@ -23,7 +25,9 @@ func Observe(h *prometheus.HistogramVec) echo.MiddlewareFunc {
 			if route == "" {
 				route = "unmatched"
 			}
-			h.WithLabelValues(route, strconv.Itoa(status)).Observe(time.Since(start).Seconds())
+			d := time.Since(start)
+			h.WithLabelValues(route, strconv.Itoa(status)).Observe(d.Seconds())
+			log.Debug("request", "method", c.Request().Method, "route", route, "status", status, "duration", d)
 			return nil
 		}
 	}
