@@ -94,7 +94,7 @@ func DefaultRules() Rules {
 	r, err := NewRules([]Rule{
 		{Name: "responsible gaming", Skill: "responsible_gaming", Set: PriorityCritical},
 		{Name: "blocked account", ReasonContains: "blocked", Set: PriorityCritical},
-		{Name: "withdrawal", Skill: "payments", ReasonContains: "withdrawal", AtLeast: PriorityHigh},
+		{Name: "payment dispute", Skill: "payments", ReasonContains: "dispute", AtLeast: PriorityHigh},
 		{Name: "vip", Attribute: "vip_level", Op: ">=", Value: "3", Bump: 1},
 	})
 	if err != nil { // the table above is valid; a failure here is a bug caught by the tests

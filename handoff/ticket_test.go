@@ -9,13 +9,13 @@ import (
 )
 
 func TestNewTicket(t *testing.T) {
-	r := Request{ConversationID: 7, PlayerID: "p1", Skill: "payments", Reason: "withdrawal stuck", Channel: chat.ChannelTicket,
+	r := Request{ConversationID: 7, PlayerID: "p1", Skill: "payments", Reason: "withdrawal dispute", Channel: chat.ChannelTicket,
 		Attributes: map[string]string{"vip_level": "3"}}
 	got, err := NewTicket(r, DefaultRules(), DefaultSLA(), t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Ticket{ConversationID: 7, PlayerID: "p1", Skill: "payments", Priority: PriorityCritical, Reason: "withdrawal stuck",
+	want := Ticket{ConversationID: 7, PlayerID: "p1", Skill: "payments", Priority: PriorityCritical, Reason: "withdrawal dispute",
 		Channel: chat.ChannelTicket, Status: StatusQueued, CreatedAt: t0, DueAt: t0.Add(6 * time.Hour)}
 	if got != want {
 		t.Errorf("NewTicket =\n %+v\nwant\n %+v", got, want)

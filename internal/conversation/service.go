@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/switchboard-support/switchboard/flows"
+	"github.com/switchboard-support/switchboard/handoff"
 	"github.com/switchboard-support/switchboard/internal/chat"
 	"github.com/switchboard-support/switchboard/internal/store"
 )
@@ -50,6 +51,7 @@ type Service struct {
 	log      *slog.Logger
 	notifier Notifier
 	observer Observer
+	rules    handoff.Rules
 	locks    [256]sync.Mutex // turns of one conversation run one at a time
 
 	players     sync.Map // player id → fingerprint of the profile last stored
@@ -65,7 +67,7 @@ func New(s *store.Store, e *flows.Engine, opts Options) *Service {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: s, engine: e, maxBytes: opts.MaxMessageBytes, log: opts.Logger,
-		notifier: opts.Notifier, observer: opts.Observer}
+		notifier: opts.Notifier, observer: opts.Observer, rules: handoff.DefaultRules()}
 }
 
 // Inbound is a message from a player.
@@ -210,7 +212,14 @@ func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conver
 	var stored store.TurnOutcome
 	var err error
 	if botTurn {
-		result := store.TurnResult{ConversationID: conv.ID, Inbound: msg, State: out.State, Handoff: out.Handoff}
+		result := store.TurnResult{ConversationID: conv.ID, Inbound: msg, State: out.State}
+		if out.Handoff != nil {
+			t, err := s.newTicket(player, conv, msg.Channel, out.Handoff)
+			if err != nil {
+				return Result{}, err
+			}
+			result.Ticket = &t
+		}
 		for _, r := range out.Replies {
 			result.Replies = append(result.Replies, chat.Message{Channel: msg.Channel, Text: r.Text,
 				Buttons: r.Buttons, Articles: r.Articles})
@@ -237,6 +246,21 @@ func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conver
 		s.notify(chat.Event{Type: chat.EventStatus, PlayerID: player.ID, Conversation: res.Conversation})
 	}
 	return res, nil
+}
+
+// newTicket builds the queued ticket for a handoff: the flow's skill and
+// priority through the priority rules, the due time from the channel's SLA.
+func (s *Service) newTicket(p chat.Player, conv chat.Conversation, ch chat.Channel, req *flows.HandoffRequest) (handoff.Ticket, error) {
+	sla := handoff.DefaultSLA()
+	if rt := s.engine.Runtime(); rt != nil && len(rt.Bundle.Settings.SLA) > 0 {
+		sla = handoff.SLA{}
+		for c, t := range rt.Bundle.Settings.SLA {
+			sla[c] = handoff.Target{FirstResponse: t.FirstResponse, Resolution: t.Resolution}
+		}
+	}
+	return handoff.NewTicket(handoff.Request{ConversationID: conv.ID, PlayerID: p.ID, Skill: req.Skill,
+		Priority: handoff.Priority(req.Priority), Reason: req.Reason, Channel: ch, Attributes: p.Attributes},
+		s.rules, sla, time.Now())
 }
 
 // storeForHuman stores a message for a conversation a human holds.

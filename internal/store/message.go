@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/switchboard-support/switchboard/flows"
+	"github.com/switchboard-support/switchboard/handoff"
 	"github.com/switchboard-support/switchboard/internal/chat"
 )
 
@@ -77,9 +78,9 @@ type TurnResult struct {
 	// stored here, together with the answer: one write per turn, and the
 	// message is still on disk before anything is acknowledged.
 	Inbound chat.Message
-	Replies []chat.Message // bot messages, in order
-	State   flows.State    // the new flow state; State.Version is the version it was computed from
-	Handoff *flows.HandoffRequest
+	Replies []chat.Message  // bot messages, in order
+	State   flows.State     // the new flow state; State.Version is the version it was computed from
+	Ticket  *handoff.Ticket // queued when the turn hands off (its ID is set by the store)
 }
 
 // TurnOutcome is what CompleteTurn stored.
@@ -169,9 +170,9 @@ func completeTurn(tx *gorm.DB, t TurnResult, stateJSON string, now time.Time) (T
 			out.Replies = append(out.Replies, msg)
 		}
 	}
-	if t.Handoff != nil {
-		ticket := ticketRow{ConversationID: t.ConversationID, Skill: t.Handoff.Skill, Priority: t.Handoff.Priority,
-			Reason: t.Handoff.Reason, Channel: conv.Channel, Status: TicketQueued, CreatedAt: now, UpdatedAt: now}
+	if t.Ticket != nil {
+		ticket := ticketRow{ConversationID: t.ConversationID, Skill: t.Ticket.Skill, Priority: string(t.Ticket.Priority),
+			Reason: t.Ticket.Reason, Channel: conv.Channel, Status: TicketQueued, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&ticket).Error; err != nil {
 			return TurnOutcome{}, fmt.Errorf("store: queue ticket: %w", err)
 		}

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/switchboard-support/switchboard/flows"
+	"github.com/switchboard-support/switchboard/handoff"
 	"github.com/switchboard-support/switchboard/internal/chat"
 	"github.com/switchboard-support/switchboard/internal/store"
 	"github.com/switchboard-support/switchboard/internal/store/storetest"
@@ -196,7 +196,7 @@ func TestCompleteTurn(t *testing.T) {
 		}
 		// A handoff queues a ticket and takes the conversation from the bot.
 		out, err = s.CompleteTurn(ctx, store.TurnResult{ConversationID: conv.ID, Inbound: player("person please", "c-3"), State: st2,
-			Handoff: &flows.HandoffRequest{Skill: "payments", Priority: "high", Reason: "deposit not credited"}})
+			Ticket: &handoff.Ticket{Skill: "payments", Priority: handoff.PriorityHigh, Reason: "deposit not credited"}})
 		if err != nil || out.State != chat.StateQueued {
 			t.Fatalf("handoff turn: %+v, %v; want queued", out, err)
 		}
