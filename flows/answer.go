@@ -97,7 +97,9 @@ func validate(st *Step, input string) (string, bool) {
 }
 
 // parseNumber accepts amounts as players type them: "100", "1 000,50",
-// "€ 50", "50 eur", "1,000.5".
+// "€ 50", "50 eur", "1,000.5", "1.000,50", "10,000". With both separators
+// the last one is the decimal mark; a lone "," or "." followed by exactly
+// three digits (once or more) groups thousands; otherwise it is decimal.
 func parseNumber(s string) (string, bool) {
 	var b strings.Builder
 	for _, r := range s {
@@ -110,16 +112,45 @@ func parseNumber(s string) (string, bool) {
 		}
 	}
 	n := b.String()
-	if strings.Contains(n, ",") && strings.Contains(n, ".") {
-		n = strings.ReplaceAll(n, ",", "")
-	} else {
-		n = strings.ReplaceAll(n, ",", ".")
+	lastDot, lastComma := strings.LastIndexByte(n, '.'), strings.LastIndexByte(n, ',')
+	switch {
+	case lastDot >= 0 && lastComma >= 0:
+		decimal, group := ".", ","
+		if lastComma > lastDot {
+			decimal, group = ",", "."
+		}
+		n = strings.ReplaceAll(strings.ReplaceAll(n, group, ""), decimal, ".")
+	case lastDot >= 0 || lastComma >= 0:
+		sep := "."
+		if lastComma >= 0 {
+			sep = ","
+		}
+		if groupsThousands(n, sep) {
+			n = strings.ReplaceAll(n, sep, "")
+		} else {
+			n = strings.ReplaceAll(n, sep, ".")
+		}
 	}
 	f, err := strconv.ParseFloat(n, 64)
 	if err != nil {
 		return "", false
 	}
 	return strconv.FormatFloat(f, 'f', -1, 64), true
+}
+
+// groupsThousands reports whether every sep in n is followed by exactly
+// three digits and preceded by one to three ("1,000", "12.500.000").
+func groupsThousands(n, sep string) bool {
+	parts := strings.Split(strings.TrimPrefix(n, "-"), sep)
+	if len(parts[0]) == 0 || len(parts[0]) > 3 {
+		return false
+	}
+	for _, p := range parts[1:] {
+		if len(p) != 3 {
+			return false
+		}
+	}
+	return true
 }
 
 // matchOption finds the option a message picks: its value (a pressed

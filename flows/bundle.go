@@ -203,6 +203,9 @@ func (b *Bundle) check(ps *problems) {
 	if _, ok := b.Flows[s.FallbackFlow]; !ok {
 		ps.add(SettingsFile, 0, "flows.fallback names flow %q, which does not exist", s.FallbackFlow)
 	}
+	if len(ps.list) == 0 { // loops are only meaningful once every target resolves
+		b.checkLoops(ps)
+	}
 }
 
 // checkTarget returns what is wrong with a goto target, or "".

@@ -160,19 +160,25 @@ func (s *Server) handleMessageList(c echo.Context) error {
 		}
 		page.Limit = n
 	}
-	want := page.Limit
-	page.Limit++
-	msgs, err := s.opts.Service.History(c.Request().Context(), player(c).ID, id, page)
+	ctx := c.Request().Context()
+	msgs, err := s.opts.Service.History(ctx, player(c).ID, id, page)
 	if err != nil {
 		return err
 	}
-	more := len(msgs) > want
-	if more {
+	more := false
+	if len(msgs) == page.Limit {
+		// A full page: is there anything beyond it in the same direction?
+		probe := store.Page{Limit: 1}
 		if page.Before > 0 {
-			msgs = msgs[1:]
+			probe.Before = msgs[0].ID
 		} else {
-			msgs = msgs[:want]
+			probe.After = msgs[len(msgs)-1].ID
 		}
+		beyond, err := s.opts.Service.History(ctx, player(c).ID, id, probe)
+		if err != nil {
+			return err
+		}
+		more = len(beyond) > 0
 	}
 	return c.JSON(http.StatusOK, map[string]any{"messages": toMessagesJSON(msgs), "has_more": more})
 }

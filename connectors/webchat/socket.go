@@ -21,7 +21,7 @@ const (
 	pingInterval      = 30 * time.Second
 	writeTimeout      = 10 * time.Second
 	maxFrameBytes     = 16 << 10
-	backlogLimit      = 1000 // messages replayed on resume
+	backlogPage       = 200 // messages replayed per history read on resume
 )
 
 type clientFrame struct {
@@ -85,16 +85,23 @@ func (s *Server) serveSocket(ctx context.Context, conn *websocket.Conn) (websock
 		return websocket.StatusGoingAway, ""
 	}
 	last := hello.After
-	backlog, err := s.opts.Service.History(ctx, p.ID, conv.ID, store.Page{After: last, Limit: backlogLimit})
-	if err != nil {
-		return websocket.StatusInternalError, "cannot read history"
-	}
-	for _, m := range backlog {
-		mj := toMessageJSON(m)
-		if err := s.write(ctx, conn, serverFrame{Type: "message", Message: &mj}); err != nil {
-			return websocket.StatusGoingAway, ""
+	for {
+		// Page through everything after the client's last message: a
+		// player away for long may have missed more than one page.
+		backlog, err := s.opts.Service.History(ctx, p.ID, conv.ID, store.Page{After: last, Limit: backlogPage})
+		if err != nil {
+			return websocket.StatusInternalError, "cannot read history"
 		}
-		last = m.ID
+		for _, m := range backlog {
+			mj := toMessageJSON(m)
+			if err := s.write(ctx, conn, serverFrame{Type: "message", Message: &mj}); err != nil {
+				return websocket.StatusGoingAway, ""
+			}
+			last = m.ID
+		}
+		if len(backlog) < backlogPage {
+			break
+		}
 	}
 
 	frames := make(chan clientFrame)

@@ -3,12 +3,15 @@ package webchat_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+
+	"github.com/switchboard-support/switchboard/internal/chat"
 )
 
 type frame struct {
@@ -155,5 +158,44 @@ func TestSocketShutdownSaysReconnect(t *testing.T) {
 	var ce websocket.CloseError
 	if !errors.As(err, &ce) || ce.Code != websocket.StatusServiceRestart {
 		t.Fatalf("close %v, want service restart", err)
+	}
+}
+
+// TestLongAbsenceReplaysEverything: a client that has missed more than one
+// history page gets every message, and paging says when there is more.
+func TestLongAbsenceReplaysEverything(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tok := e.token("p1", "en")
+	var opened struct {
+		Conversation struct{ ID int64 } `json:"conversation"`
+	}
+	e.do("POST", "/api/v1/conversation", tok, nil, &opened)
+	const n = 250
+	for i := range n {
+		if _, _, err := e.st.AppendInbound(ctx, chat.Message{ConversationID: opened.Conversation.ID, Sender: chat.SenderPlayer,
+			SenderID: "p1", Channel: chat.ChannelWebchat, Text: fmt.Sprint("m", i), ClientID: fmt.Sprint("c", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var page struct {
+		Messages []message `json:"messages"`
+		HasMore  bool      `json:"has_more"`
+	}
+	e.do("GET", fmt.Sprintf("/api/v1/conversations/%d/messages?limit=200", opened.Conversation.ID), tok, nil, &page)
+	if len(page.Messages) != 200 || !page.HasMore {
+		t.Fatalf("limit=200: %d messages, has_more=%v; want 200, true", len(page.Messages), page.HasMore)
+	}
+	conn := e.dial(ctx)
+	if err := wsjson.Write(ctx, conn, map[string]any{"type": "auth", "token": tok, "after": 0}); err != nil {
+		t.Fatal(err)
+	}
+	readFrame(t, ctx, conn) // ready
+	for i := range n {
+		f := readFrame(t, ctx, conn)
+		if f.Type != "message" || f.Message.Text != fmt.Sprint("m", i) {
+			t.Fatalf("backlog frame %d: %+v", i, f)
+		}
 	}
 }

@@ -104,12 +104,14 @@ func (c *Content) Rollback(ctx context.Context, id int64, author string) (store.
 // Reload makes the engine run the published version if it does not
 // already. It reports whether it changed anything.
 func (c *Content) Reload(ctx context.Context) (bool, error) {
+	// Read the live version under the lock: a Publish that finishes
+	// between the read and the swap must not be undone by a stale read.
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	v, err := c.store.LiveContentVersion(ctx)
 	if err != nil {
 		return false, err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if v.ID == c.version && c.engine.Runtime() != nil {
 		return false, nil
 	}
