@@ -30,18 +30,13 @@ func envName(flagName string) string {
 	return "SWITCHBOARD_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
-// stringFlag defines a string flag whose default comes from the environment.
+// stringFlag defines a string flag that its SWITCHBOARD_* variable can
+// also set (see parseFlags).
 func stringFlag(fs *flag.FlagSet, p *string, name, def, help string) {
-	if v, ok := os.LookupEnv(envName(name)); ok {
-		def = v
-	}
 	fs.StringVar(p, name, def, help+" (env "+envName(name)+")")
 }
 
 func boolFlag(fs *flag.FlagSet, p *bool, name string, def bool, help string) {
-	if v, ok := os.LookupEnv(envName(name)); ok {
-		def = v == "1" || strings.EqualFold(v, "true")
-	}
 	fs.BoolVar(p, name, def, help+" (env "+envName(name)+")")
 }
 
@@ -107,7 +102,10 @@ func runtimeOptions(c *config) flows.RuntimeOptions {
 	return flows.RuntimeOptions{IndexDir: c.indexDir()}
 }
 
-// parseFlags parses args, turning a parse failure into errUsage.
+// parseFlags parses args, then gives every flag whose help names a
+// SWITCHBOARD_* variable the variable's value when the command line did not
+// set it. A malformed value, on the line or in the environment, is errUsage
+// naming where it came from.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -115,7 +113,21 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		}
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	return nil
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		env := envName(f.Name)
+		if err != nil || set[f.Name] || !strings.Contains(f.Usage, "(env "+env+")") {
+			return
+		}
+		if v, ok := os.LookupEnv(env); ok {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = fmt.Errorf("%w: %s=%q: %v", errUsage, env, v, e)
+			}
+		}
+	})
+	return err
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -22,6 +22,7 @@ commands:
   token           mint a player token for development (--player, --name, --locale)
   chat            talk to the bot in the terminal (--locale, --debug)
   intents eval    evaluate the intent classifier (--test, --train, --clinc)
+  users           staff accounts: add, passwd, disable, enable, list
   bench           load benchmarks: bench chat (turns/s, latency), bench idle (memory per socket)
   content         manage content versions: validate, import, export, versions, publish, rollback
 
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdServe(ctx, args[1:], stdout, stderr)
 	case "token":
 		err = cmdToken(args[1:], stdout, stderr)
+	case "users":
+		err = cmdUsers(ctx, args[1:], stdin, stdout, stderr)
 	case "bench":
 		err = cmdBench(ctx, args[1:], stdout, stderr)
 	case "chat":

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -23,7 +22,9 @@ import (
 	"github.com/switchboard-support/switchboard/connectors/webchat"
 	"github.com/switchboard-support/switchboard/flows"
 	"github.com/switchboard-support/switchboard/internal/auth"
+	"github.com/switchboard-support/switchboard/internal/console"
 	"github.com/switchboard-support/switchboard/internal/conversation"
+	"github.com/switchboard-support/switchboard/internal/desk"
 	"github.com/switchboard-support/switchboard/internal/hub"
 	"github.com/switchboard-support/switchboard/internal/live"
 	"github.com/switchboard-support/switchboard/internal/metrics"
@@ -44,6 +45,9 @@ type serveConfig struct {
 	rate            float64
 	burst           int
 	pprofAddr       string
+	secureCookies   bool
+	answerTimeout   time.Duration
+	deskInterval    time.Duration
 	reloadInterval  time.Duration
 	shutdownTimeout time.Duration
 }
@@ -59,35 +63,23 @@ func (c *serveConfig) register(fs *flag.FlagSet) {
 	intFlag(fs, &c.maxMessageBytes, "max-message-bytes", conversation.DefaultMaxMessageBytes, "largest message text accepted")
 	floatFlag(fs, &c.rate, "rate", 2, "messages per second a player may send (sustained)")
 	intFlag(fs, &c.burst, "burst", 10, "messages a player may send in a burst")
+	boolFlag(fs, &c.secureCookies, "secure-cookies", false, "mark the console's session cookie Secure (serve behind TLS)")
+	durationFlag(fs, &c.answerTimeout, "answer-timeout", 3*time.Minute, "an operator who does not answer a claimed ticket this long loses it to the queue")
+	durationFlag(fs, &c.deskInterval, "desk-interval", 5*time.Second, "how often queued tickets are assigned and SLA breaches checked")
 	stringFlag(fs, &c.pprofAddr, "pprof", "", "serve Go profiling on this address (e.g. 127.0.0.1:6060); off when empty")
 	durationFlag(fs, &c.reloadInterval, "reload-interval", 5*time.Second, "how often to check for content published by another instance")
 	durationFlag(fs, &c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let requests in flight finish")
 }
 
 func intFlag(fs *flag.FlagSet, p *int, name string, def int, help string) {
-	if v, ok := os.LookupEnv(envName(name)); ok {
-		if n, err := strconv.Atoi(v); err == nil {
-			def = n
-		}
-	}
 	fs.IntVar(p, name, def, help+" (env "+envName(name)+")")
 }
 
 func floatFlag(fs *flag.FlagSet, p *float64, name string, def float64, help string) {
-	if v, ok := os.LookupEnv(envName(name)); ok {
-		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			def = f
-		}
-	}
 	fs.Float64Var(p, name, def, help+" (env "+envName(name)+")")
 }
 
 func durationFlag(fs *flag.FlagSet, p *time.Duration, name string, def time.Duration, help string) {
-	if v, ok := os.LookupEnv(envName(name)); ok {
-		if d, err := time.ParseDuration(v); err == nil {
-			def = d
-		}
-	}
 	fs.DurationVar(p, name, def, help+" (env "+envName(name)+")")
 }
 
@@ -174,9 +166,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	go content.Watch(watchCtx, c.reloadInterval)
+	go app.desk.Run(watchCtx)
 
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "Switchboard is serving on %s (database: %s)\n", base, st.Dialect())
+	fmt.Fprintf(stdout, "  console: %s/console   (staff accounts: switchboard users add)\n", base)
 	fmt.Fprintf(stdout, "  widget:  %s/widget.js\n  health:  %s/healthz  %s/readyz\n  metrics: %s/metrics\n", base, base, base, base)
 	if c.demo {
 		fmt.Fprintf(stdout, "  demo:    %s/demo   ← open this to chat as a demo player\n", base)
@@ -197,6 +191,7 @@ type appDeps struct {
 type app struct {
 	echo    *echo.Echo
 	webchat *webchat.Server
+	desk    *desk.Desk
 	hub     *hub.Hub
 	log     *slog.Logger
 }
@@ -222,6 +217,9 @@ func newApp(d appDeps) *app {
 		AllowMethods: []string{http.MethodGet, http.MethodPost}, ExposeHeaders: []string{"Retry-After"}, MaxAge: 600,
 	}))
 	wc.Register(e)
+	dk := desk.New(d.store, h, d.engine, desk.Options{AnswerTimeout: d.cfg.answerTimeout, Interval: d.cfg.deskInterval,
+		OnMetrics: m.ObserveOperators, Logger: d.log})
+	console.New(console.Options{Store: d.store, Desk: dk, Hub: h, SecureCookies: d.cfg.secureCookies, Logger: d.log}).Register(e)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", func(c echo.Context) error {
 		if err := d.store.Ping(c.Request().Context()); err != nil {
@@ -233,7 +231,7 @@ func newApp(d appDeps) *app {
 		return c.String(http.StatusOK, "ready\n")
 	})
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})))
-	return &app{echo: e, webchat: wc, hub: h, log: d.log}
+	return &app{echo: e, webchat: wc, desk: dk, hub: h, log: d.log}
 }
 
 // serve runs until ctx ends, then shuts down gracefully: sockets are told to
@@ -253,6 +251,9 @@ func (a *app) serve(ctx context.Context, ln net.Listener, timeout time.Duration)
 	sctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	err := srv.Shutdown(sctx)
+	if werr := a.webchat.Wait(sctx); err == nil && werr != nil {
+		err = fmt.Errorf("sockets still open at the shutdown deadline: %w", werr)
+	}
 	if errors.Is(<-errc, http.ErrServerClosed) && err == nil {
 		a.log.Info("stopped")
 		return nil

@@ -106,3 +106,20 @@ func TestTokenCommand(t *testing.T) {
 		t.Errorf("short secret: exit %d, want 2", code)
 	}
 }
+
+func TestEnvironmentConfiguresFlags(t *testing.T) {
+	secret := "0123456789abcdef0123456789abcdef"
+	t.Setenv("SWITCHBOARD_TOKEN_SECRET", secret)
+	if code, out, stderr := runCmd(t, "", "token", "--player", "7"); code != 0 || strings.Count(out, ".") != 2 {
+		t.Fatalf("secret from the environment: %d %q %q", code, out, stderr)
+	}
+	// The command line wins over the environment.
+	if code, _, _ := runCmd(t, "", "token", "--player", "7", "--token-secret", "short"); code != 2 {
+		t.Errorf("flag over env: exit %d, want 2 (short secret)", code)
+	}
+	t.Setenv("SWITCHBOARD_RATE", "fast")
+	code, _, stderr := runCmd(t, "", "serve", "--demo", "--data-dir", t.TempDir())
+	if code != 2 || !strings.Contains(stderr, `SWITCHBOARD_RATE="fast"`) {
+		t.Errorf("malformed env: exit %d %q, want a usage error naming the variable", code, stderr)
+	}
+}

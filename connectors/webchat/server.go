@@ -4,6 +4,7 @@
 package webchat
 
 import (
+	"context"
 	"log/slog"
 	"strings"
 	"sync"
@@ -47,6 +48,7 @@ type Server struct {
 	sockets  int
 	shutdown chan struct{} // closed when the server stops: sockets say "reconnect"
 	once     sync.Once
+	open     sync.WaitGroup // open sockets
 }
 
 // New returns a Server.
@@ -84,8 +86,24 @@ func (s *Server) Register(e *echo.Echo) {
 }
 
 // Shutdown tells every open WebSocket to reconnect and closes it; in-flight
-// HTTP requests are the HTTP server's to drain.
+// HTTP requests are the HTTP server's to drain. Wait waits for the sockets.
 func (s *Server) Shutdown() { s.once.Do(func() { close(s.shutdown) }) }
+
+// Wait blocks until every socket handler has returned, or ctx ends. The
+// HTTP server's Shutdown does not wait for hijacked connections.
+func (s *Server) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		s.open.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 // playerKey is where authenticate leaves the verified player.
 const playerKey = "switchboard.player"

@@ -49,6 +49,8 @@ func (s *Server) handleSocket(c echo.Context) error {
 	conn.SetReadLimit(maxFrameBytes)
 	s.countSockets(1)
 	defer s.countSockets(-1)
+	s.open.Add(1)
+	defer s.open.Done()
 	ctx, cancel := context.WithCancel(c.Request().Context())
 	defer cancel()
 	code, reason := s.serveSocket(ctx, conn)
@@ -64,10 +66,14 @@ func (s *Server) serveSocket(ctx context.Context, conn *websocket.Conn) (websock
 	if err != nil || hello.Type != "auth" {
 		return closeUnauthorized, "auth frame required"
 	}
-	p, err := s.opts.Verifier.Verify(hello.Token)
+	p, expires, err := s.opts.Verifier.VerifyExpiry(hello.Token)
 	if err != nil {
 		return closeUnauthorized, chat.ErrorMessage(err)
 	}
+	// The socket ends with its token: the client reconnects with a fresh
+	// one (or learns the player logged out).
+	expiry := time.NewTimer(time.Until(expires))
+	defer expiry.Stop()
 	// Subscribe before reading the backlog, so nothing falls in between;
 	// duplicates are dropped by id below.
 	sub := s.opts.Hub.Subscribe(p.ID)
@@ -167,6 +173,8 @@ func (s *Server) serveSocket(ctx context.Context, conn *websocket.Conn) (websock
 			if err != nil {
 				return websocket.StatusGoingAway, ""
 			}
+		case <-expiry.C:
+			return closeUnauthorized, "token expired"
 		case <-ctx.Done():
 			return websocket.StatusGoingAway, ""
 		}

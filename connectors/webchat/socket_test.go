@@ -199,3 +199,24 @@ func TestLongAbsenceReplaysEverything(t *testing.T) {
 		}
 	}
 }
+
+func TestSocketEndsWithItsToken(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	tok, err := e.signer.Sign(chat.Player{ID: "p1", Locale: "en"}, 1500*time.Millisecond, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := e.dial(ctx)
+	if err := wsjson.Write(ctx, conn, map[string]any{"type": "auth", "token": tok}); err != nil {
+		t.Fatal(err)
+	}
+	readFrame(t, ctx, conn) // ready
+	var f frame
+	err = wsjson.Read(ctx, conn, &f)
+	var ce websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != 4401 || ce.Reason != "token expired" {
+		t.Fatalf("after the token expired: %v, want close 4401 token expired", err)
+	}
+}

@@ -102,12 +102,27 @@ const maxTokenBytes = 4096
 // wrong algorithm, expired, not yet valid, wrong audience, too long-lived,
 // or without a subject.
 func (v *Verifier) Verify(token string) (chat.Player, error) {
+	p, _, err := v.VerifyExpiry(token)
+	return p, err
+}
+
+// VerifyExpiry is Verify that also returns when the token expires, for
+// connections that must end with it.
+func (v *Verifier) VerifyExpiry(token string) (chat.Player, time.Time, error) {
+	p, claims, err := v.verify(token)
+	if err != nil {
+		return chat.Player{}, time.Time{}, err
+	}
+	return p, claims.ExpiresAt.Time, nil
+}
+
+func (v *Verifier) verify(token string) (chat.Player, PlayerClaims, error) {
 	token = strings.TrimSpace(token)
 	if token == "" {
-		return chat.Player{}, chat.Errorf(chat.EUNAUTHORIZED, "token required")
+		return chat.Player{}, PlayerClaims{}, chat.Errorf(chat.EUNAUTHORIZED, "token required")
 	}
 	if len(token) > maxTokenBytes {
-		return chat.Player{}, chat.Errorf(chat.EUNAUTHORIZED, "token too long")
+		return chat.Player{}, PlayerClaims{}, chat.Errorf(chat.EUNAUTHORIZED, "token too long")
 	}
 	var claims PlayerClaims
 	parser := jwt.NewParser(
@@ -119,18 +134,18 @@ func (v *Verifier) Verify(token string) (chat.Player, error) {
 	)
 	_, err := parser.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return v.key, nil })
 	if err != nil {
-		return chat.Player{}, chat.Errorf(chat.EUNAUTHORIZED, "%s", tokenProblem(err))
+		return chat.Player{}, PlayerClaims{}, chat.Errorf(chat.EUNAUTHORIZED, "%s", tokenProblem(err))
 	}
 	if claims.Subject == "" {
-		return chat.Player{}, chat.Errorf(chat.EUNAUTHORIZED, "token has no subject")
+		return chat.Player{}, PlayerClaims{}, chat.Errorf(chat.EUNAUTHORIZED, "token has no subject")
 	}
 	if len(claims.Subject) > 128 {
-		return chat.Player{}, chat.Errorf(chat.EUNAUTHORIZED, "token subject too long")
+		return chat.Player{}, PlayerClaims{}, chat.Errorf(chat.EUNAUTHORIZED, "token subject too long")
 	}
 	if claims.ExpiresAt.Sub(v.now()) > v.maxTTL {
-		return chat.Player{}, chat.Errorf(chat.EUNAUTHORIZED, "token lives longer than %s", v.maxTTL)
+		return chat.Player{}, PlayerClaims{}, chat.Errorf(chat.EUNAUTHORIZED, "token lives longer than %s", v.maxTTL)
 	}
-	return claims.player(), nil
+	return claims.player(), claims, nil
 }
 
 func tokenProblem(err error) string {

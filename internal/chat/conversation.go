@@ -45,6 +45,9 @@ const (
 	SenderBot      Sender = "bot"
 	SenderOperator Sender = "operator"
 	SenderSystem   Sender = "system"
+	// SenderNote is an operator's internal note: staff see it, the player
+	// never does.
+	SenderNote Sender = "note"
 )
 
 // Button is a quick reply. Payload is sent back as the player's message when
@@ -65,7 +68,7 @@ type Message struct {
 	ID             int64
 	ConversationID int64
 	Sender         Sender
-	SenderID       string // player id for player messages, operator login for operator ones
+	SenderID       string // player id for player messages, staff id for operator replies and notes
 	Channel        Channel
 	Text           string
 	Buttons        []Button

@@ -8,6 +8,7 @@ const (
 	EventMessage EventType = "message" // a message was stored
 	EventTyping  EventType = "typing"  // Sender is composing
 	EventStatus  EventType = "status"  // the conversation's state changed
+	EventQueue   EventType = "queue"   // tickets changed (staff only)
 )
 
 // Event is something a connected client should learn at once.

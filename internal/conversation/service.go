@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -194,19 +195,10 @@ func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conver
 		if err != nil {
 			return Result{}, err
 		}
-		s.notify(chat.Event{Type: chat.EventTyping, PlayerID: player.ID, Conversation: conv, Sender: chat.SenderBot})
-		started := time.Now()
-		out, err = s.engine.Turn(ctx, flows.Input{Player: player, Channel: msg.Channel, Locale: conv.Locale,
-			Text: msg.Text, State: state})
-		if s.observer != nil {
-			s.observer.ObserveTurn(time.Since(started), &out.Trace, out.Handoff != nil, err)
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return Result{}, ctx.Err()
-			}
-			s.log.Error("bot turn failed", "conversation", conv.ID, "err", err)
-			out = flows.Output{State: state, Replies: []chat.Reply{{Text: s.errorText(conv.Locale)}}}
+		if reply, ok := s.rate(ctx, conv, msg.Text); ok {
+			out = flows.Output{State: state, Replies: []chat.Reply{{Text: reply}}}
+		} else if out, err = s.runEngine(ctx, player, conv, msg, state); err != nil {
+			return Result{}, err
 		}
 	}
 	var stored store.TurnOutcome
@@ -246,6 +238,59 @@ func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conver
 		s.notify(chat.Event{Type: chat.EventStatus, PlayerID: player.ID, Conversation: res.Conversation})
 	}
 	return res, nil
+}
+
+// runEngine computes the bot's turn; an engine failure becomes the bundle's
+// error text with the flow state unchanged.
+func (s *Service) runEngine(ctx context.Context, player chat.Player, conv chat.Conversation, msg chat.Message, state flows.State) (flows.Output, error) {
+	s.notify(chat.Event{Type: chat.EventTyping, PlayerID: player.ID, Conversation: conv, Sender: chat.SenderBot})
+	started := time.Now()
+	out, err := s.engine.Turn(ctx, flows.Input{Player: player, Channel: msg.Channel, Locale: conv.Locale,
+		Text: msg.Text, State: state})
+	if s.observer != nil {
+		s.observer.ObserveTurn(time.Since(started), &out.Trace, out.Handoff != nil, err)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return flows.Output{}, ctx.Err()
+		}
+		s.log.Error("bot turn failed", "conversation", conv.ID, "err", err)
+		out = flows.Output{State: state, Replies: []chat.Reply{{Text: s.errorText(conv.Locale)}}}
+	}
+	return out, nil
+}
+
+// csatPrefix is the payload prefix of the rating buttons sent after an
+// operator resolves a conversation ("csat:5").
+const csatPrefix = "csat:"
+
+// rate records a rating button press on the conversation's latest
+// resolved, unrated ticket and returns the thanks; ok is false when text
+// is not a rating or there is nothing to rate.
+func (s *Service) rate(ctx context.Context, conv chat.Conversation, text string) (string, bool) {
+	digits, ok := strings.CutPrefix(strings.TrimSpace(text), csatPrefix)
+	score, err := strconv.Atoi(digits)
+	if !ok || err != nil || score < 1 || score > 5 {
+		return "", false
+	}
+	tickets, err := s.store.Tickets(ctx, conv.ID)
+	if err != nil {
+		return "", false
+	}
+	for i := len(tickets) - 1; i >= 0; i-- {
+		t := tickets[i]
+		if t.Status != handoff.StatusResolved || t.CSAT != 0 {
+			continue
+		}
+		if _, err := s.store.UpdateTicket(ctx, t.ID, func(t *handoff.Ticket) error { return t.Rate(score, "") }); err != nil {
+			return "", false
+		}
+		if conv.Locale == chat.LocaleRU {
+			return "Спасибо за оценку! Если понадобится помощь, пишите в любое время.", true
+		}
+		return "Thank you for your rating! Write any time you need help.", true
+	}
+	return "", false
 }
 
 // newTicket builds the queued ticket for a handoff: the flow's skill and

@@ -180,7 +180,7 @@ func (h *harness) check(msg string, e expect) {
 			t.Fatalf("%s\nwant a new ticket %s, tickets %+v", ctx, e.handoff, after)
 		}
 		tk := after[len(after)-1]
-		if got := tk.Skill + "/" + tk.Priority; got != e.handoff {
+		if got := tk.Skill + "/" + string(tk.Priority); got != e.handoff {
 			t.Errorf("%s\nticket %s, want %s", ctx, got, e.handoff)
 		}
 		if res.Conversation.State != chat.StateQueued {

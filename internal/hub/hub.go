@@ -71,11 +71,31 @@ func (s *Subscription) closeLocked() {
 	})
 }
 
-// Notify delivers ev to the player's subscribers without blocking.
+// staffKey subscribes to every event of every player: the operator console.
+const staffKey = "\x00staff"
+
+// SubscribeStaff registers a subscriber that receives every event, for
+// every player, and the staff-only events of NotifyStaff.
+func (h *Hub) SubscribeStaff() *Subscription { return h.Subscribe(staffKey) }
+
+// Notify delivers ev to the player's subscribers and to staff, without
+// blocking.
 func (h *Hub) Notify(ev chat.Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for s := range h.subs[ev.PlayerID] {
+	h.deliver(ev.PlayerID, ev)
+	h.deliver(staffKey, ev)
+}
+
+// NotifyStaff delivers ev to staff only (internal notes, queue changes).
+func (h *Hub) NotifyStaff(ev chat.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.deliver(staffKey, ev)
+}
+
+func (h *Hub) deliver(key string, ev chat.Event) {
+	for s := range h.subs[key] {
 		select {
 		case s.c <- ev:
 		default:

@@ -57,3 +57,24 @@ func TestShutdown(t *testing.T) {
 	}
 	s.Close()
 }
+
+func TestStaffSeeEverythingPlayersSeeTheirOwn(t *testing.T) {
+	h := New()
+	staff, a := h.SubscribeStaff(), h.Subscribe("a")
+	h.Notify(chat.Event{Type: chat.EventMessage, PlayerID: "a"})
+	h.Notify(chat.Event{Type: chat.EventMessage, PlayerID: "b"})
+	h.NotifyStaff(chat.Event{Type: chat.EventQueue, PlayerID: "a"})
+	for _, want := range []string{"a", "b", "a"} {
+		if ev := <-staff.C; ev.PlayerID != want {
+			t.Fatalf("staff got %+v, want player %s", ev, want)
+		}
+	}
+	if ev := <-a.C; ev.Type != chat.EventMessage {
+		t.Fatalf("player got %+v", ev)
+	}
+	select {
+	case ev := <-a.C:
+		t.Fatalf("player got a staff-only or foreign event %+v", ev)
+	default:
+	}
+}

@@ -3,12 +3,14 @@
 package metrics
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/switchboard-support/switchboard/flows"
+	"github.com/switchboard-support/switchboard/handoff"
 )
 
 // Metrics holds the collectors, registered on their own registry.
@@ -21,6 +23,7 @@ type Metrics struct {
 	errors      *prometheus.CounterVec
 	HTTP        *prometheus.HistogramVec
 	WebSockets  prometheus.Gauge
+	operators   *prometheus.GaugeVec
 }
 
 // New creates and registers the collectors (plus Go and process metrics).
@@ -41,8 +44,11 @@ func New() *Metrics {
 			Help: "HTTP requests by route and status.", Buckets: prometheus.DefBuckets}, []string{"route", "status"}),
 		WebSockets: prometheus.NewGauge(prometheus.GaugeOpts{Name: "switchboard_websockets",
 			Help: "Open player WebSocket connections."}),
+		operators: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "switchboard_operator",
+			Help: "Operator quality over the last 30 days by figure: resolved, first_response_seconds, handle_seconds, csat, sla_hit_rate (operator \"all\" = the desk)."},
+			[]string{"operator", "figure"}),
 	}
-	m.Registry.MustRegister(m.turns, m.turnSeconds, m.intents, m.handoffs, m.errors, m.HTTP, m.WebSockets,
+	m.Registry.MustRegister(m.turns, m.turnSeconds, m.intents, m.handoffs, m.errors, m.HTTP, m.WebSockets, m.operators,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -65,6 +71,29 @@ func (m *Metrics) ObserveTurn(d time.Duration, trace *flows.Trace, handoff bool,
 	}
 	if handoff {
 		m.handoffs.Inc()
+	}
+}
+
+// ObserveOperators publishes the desk's per-operator quality figures.
+func (m *Metrics) ObserveOperators(stats []handoff.OperatorStats, names map[int64]string) {
+	m.operators.Reset()
+	for _, st := range stats {
+		who := names[st.OperatorID]
+		if st.OperatorID == 0 {
+			who = "all"
+		}
+		if who == "" {
+			who = strconv.FormatInt(st.OperatorID, 10)
+		}
+		m.operators.WithLabelValues(who, "resolved").Set(float64(st.Resolved))
+		m.operators.WithLabelValues(who, "first_response_seconds").Set(st.AvgFirstResponse.Seconds())
+		m.operators.WithLabelValues(who, "handle_seconds").Set(st.AvgHandle.Seconds())
+		if st.CSATCount > 0 {
+			m.operators.WithLabelValues(who, "csat").Set(st.CSATAvg)
+		}
+		if st.SLAMeasured > 0 {
+			m.operators.WithLabelValues(who, "sla_hit_rate").Set(st.SLAHitRate)
+		}
 	}
 }
 

@@ -39,16 +39,22 @@ func (s *Store) ResetFlowState(ctx context.Context, conversationID int64) error 
 	db, done := s.w(ctx)
 	defer done()
 	return db.Transaction(func(tx *gorm.DB) error {
-		var row flowStateRow
-		err := tx.First(&row, "conversation_id = ?", conversationID).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("store: flow state of %d: %w", conversationID, err)
-		}
-		return saveFlowState(tx, conversationID, "{}", row.Version, s.now())
+		return resetFlowState(tx, conversationID, s.now())
 	})
+}
+
+// resetFlowState clears the conversation's flow inside tx, bumping its
+// version so a bot turn computed from the old state loses.
+func resetFlowState(tx *gorm.DB, conversationID int64, now time.Time) error {
+	var row flowStateRow
+	err := tx.First(&row, "conversation_id = ?", conversationID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store: flow state of %d: %w", conversationID, err)
+	}
+	return saveFlowState(tx, conversationID, "{}", row.Version, now)
 }
 
 // saveFlowState writes state if the stored version is still expectVersion,

@@ -91,6 +91,9 @@ type TurnOutcome struct {
 	// BotSilent is set when the conversation stopped being the bot's while
 	// the turn was computed: only the inbound message was stored.
 	BotSilent bool
+	// Ticket is the ticket the turn queued, as stored (with its id); nil
+	// when the turn did not hand off.
+	Ticket *handoff.Ticket
 }
 
 // ErrDuplicateMessage is returned by CompleteTurn when the inbound message
@@ -171,8 +174,26 @@ func completeTurn(tx *gorm.DB, t TurnResult, stateJSON string, now time.Time) (T
 		}
 	}
 	if t.Ticket != nil {
-		ticket := ticketRow{ConversationID: t.ConversationID, Skill: t.Ticket.Skill, Priority: string(t.Ticket.Priority),
-			Reason: t.Ticket.Reason, Channel: conv.Channel, Status: TicketQueued, CreatedAt: now, UpdatedAt: now}
+		ticket := ticketToRow(*t.Ticket)
+		ticket.ID, ticket.ConversationID, ticket.Status = 0, t.ConversationID, string(handoff.StatusQueued)
+		ticket.OperatorID, ticket.AssignedAt = 0, nil
+		if ticket.PlayerID == "" {
+			ticket.PlayerID = conv.PlayerID
+		}
+		if ticket.Channel == "" {
+			ticket.Channel = conv.Channel
+		}
+		if ticket.Priority == "" {
+			ticket.Priority, ticket.PriorityRank = string(handoff.PriorityNormal), handoff.PriorityNormal.Rank()
+		}
+		if ticket.CreatedAt.IsZero() {
+			ticket.CreatedAt = dbTime(now)
+		}
+		if ticket.DueAt == nil {
+			// No SLA given: due at once, so the ticket is never forgotten.
+			ticket.DueAt = nullTime(ticket.CreatedAt)
+		}
+		ticket.UpdatedAt = now
 		if err := tx.Create(&ticket).Error; err != nil {
 			return TurnOutcome{}, fmt.Errorf("store: queue ticket: %w", err)
 		}
@@ -181,6 +202,8 @@ func completeTurn(tx *gorm.DB, t TurnResult, stateJSON string, now time.Time) (T
 			return TurnOutcome{}, fmt.Errorf("store: queue conversation %d: %w", t.ConversationID, err)
 		}
 		out.State = chat.StateQueued
+		stored := ticket.domain()
+		out.Ticket = &stored
 	}
 	return out, nil
 }
@@ -240,18 +263,28 @@ type Page struct {
 	Limit         int
 }
 
-// Messages returns a page of a conversation's history in ascending id order.
+// Messages returns a page of a conversation's history as the player sees
+// it, in ascending id order: internal notes are left out.
 func (s *Store) Messages(ctx context.Context, conversationID int64, p Page) ([]chat.Message, error) {
+	q := s.db.WithContext(ctx).Where("conversation_id = ? AND sender <> ?", conversationID, chat.SenderNote)
+	msgs, err := page(q, p)
+	if err != nil {
+		return nil, fmt.Errorf("store: messages of %d: %w", conversationID, err)
+	}
+	return msgs, nil
+}
+
+// page reads the page p of the messages q selects.
+func page(q *gorm.DB, p Page) ([]chat.Message, error) {
 	limit := p.Limit
 	if limit <= 0 {
 		limit = 50
 	}
 	limit = min(limit, 200)
-	q := s.db.WithContext(ctx).Where("conversation_id = ?", conversationID)
 	var rows []messageRow
 	if p.Before > 0 {
 		if err := q.Where("id < ?", p.Before).Order("id DESC").Limit(limit).Find(&rows).Error; err != nil {
-			return nil, fmt.Errorf("store: messages of %d: %w", conversationID, err)
+			return nil, err
 		}
 		for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
 			rows[i], rows[j] = rows[j], rows[i]
@@ -259,7 +292,7 @@ func (s *Store) Messages(ctx context.Context, conversationID int64, p Page) ([]c
 		return rowsToMessages(rows)
 	}
 	if err := q.Where("id > ?", p.After).Order("id").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("store: messages of %d: %w", conversationID, err)
+		return nil, err
 	}
 	return rowsToMessages(rows)
 }

@@ -77,16 +77,71 @@ type contentPublicationRow struct {
 
 func (contentPublicationRow) TableName() string { return "content_publications" }
 
+// ticketRow is a handoff.Ticket. Times that have not happened yet are NULL
+// (the zero time.Time in the domain). PriorityRank is Priority.Rank(), so
+// the queue scan orders by an integer: (status, priority_rank, due_at, id)
+// is the index ClaimNext walks. Defaults equal Go's zero values: gorm leaves
+// a zero field with a default out of an INSERT.
 type ticketRow struct {
-	ID             int64  `gorm:"primaryKey;autoIncrement"`
-	ConversationID int64  `gorm:"not null;index"`
-	Skill          string `gorm:"size:32;not null"`
-	Priority       string `gorm:"size:16;not null"`
-	Reason         string `gorm:"type:text"`
-	Channel        string `gorm:"size:16;not null"`
-	Status         string `gorm:"size:16;not null;index"`
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	ID              int64      `gorm:"primaryKey;autoIncrement;index:idx_tickets_queue,priority:4"`
+	ConversationID  int64      `gorm:"not null;index"`
+	PlayerID        string     `gorm:"size:128;not null;default:'';index"`
+	Skill           string     `gorm:"size:32;not null"`
+	Priority        string     `gorm:"size:16;not null"`
+	PriorityRank    int        `gorm:"not null;default:0;index:idx_tickets_queue,priority:2"`
+	Reason          string     `gorm:"type:text"`
+	Channel         string     `gorm:"size:16;not null"`
+	Status          string     `gorm:"size:16;not null;index;index:idx_tickets_queue,priority:1"`
+	OperatorID      int64      `gorm:"not null;default:0;index"`
+	CreatedAt       time.Time  `gorm:"index"`
+	DueAt           *time.Time `gorm:"index:idx_tickets_queue,priority:3"`
+	AssignedAt      *time.Time
+	FirstResponseAt *time.Time `gorm:"index"`
+	FirstResponseBy int64      `gorm:"not null;default:0"`
+	ResolvedAt      *time.Time `gorm:"index"`
+	BreachNotified  bool       `gorm:"not null;default:false"`
+	CSAT            int        `gorm:"column:csat;not null;default:0"`
+	CSATComment     string     `gorm:"column:csat_comment;type:text"`
+	Transfers       int        `gorm:"not null;default:0"`
+	UpdatedAt       time.Time
 }
 
 func (ticketRow) TableName() string { return "tickets" }
+
+// staffRow is a handoff.Operator with its password hash.
+type staffRow struct {
+	ID           int64  `gorm:"primaryKey;autoIncrement"`
+	Login        string `gorm:"size:128;not null;uniqueIndex"` // lower-cased
+	Name         string `gorm:"size:256;not null;default:''"`
+	Role         string `gorm:"size:16;not null"`
+	Skills       string `gorm:"type:text;not null;default:'[]'"` // JSON array
+	Capacity     int    `gorm:"not null;default:0"`
+	Presence     string `gorm:"size:16;not null"`
+	LastSeen     *time.Time
+	Disabled     bool   `gorm:"not null;default:false"`
+	PasswordHash []byte `gorm:"not null"`
+	CreatedAt    time.Time
+}
+
+func (staffRow) TableName() string { return "staff" }
+
+type sessionRow struct {
+	TokenHash string `gorm:"primaryKey;size:128"`
+	StaffID   int64  `gorm:"not null;index"`
+	CSRFToken string `gorm:"column:csrf_token;size:128;not null"`
+	CreatedAt time.Time
+	ExpiresAt time.Time `gorm:"not null;index"`
+}
+
+func (sessionRow) TableName() string { return "staff_sessions" }
+
+type cannedRow struct {
+	ID        int64  `gorm:"primaryKey;autoIncrement"`
+	Title     string `gorm:"size:256;not null"`
+	Text      string `gorm:"type:text;not null"`
+	Locale    string `gorm:"size:8;not null;default:''"`
+	CreatedBy int64  `gorm:"not null;default:0"`
+	UpdatedAt time.Time
+}
+
+func (cannedRow) TableName() string { return "canned_responses" }

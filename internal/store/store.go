@@ -202,9 +202,17 @@ func (s *Store) migrate(ctx context.Context) error {
 	err := db.AutoMigrate(
 		&playerRow{}, &conversationRow{}, &messageRow{}, &flowStateRow{},
 		&contentVersionRow{}, &contentPublicationRow{}, &ticketRow{},
+		&staffRow{}, &sessionRow{}, &cannedRow{},
 	)
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
+	}
+	// Tickets queued before priority_rank existed got rank 0: rank them.
+	err = db.Exec(`UPDATE tickets SET priority_rank = CASE priority
+		WHEN 'high' THEN 1 WHEN 'normal' THEN 2 WHEN 'low' THEN 3 ELSE 4 END
+		WHERE priority_rank = 0 AND priority <> 'critical'`).Error
+	if err != nil {
+		return fmt.Errorf("store: migrate: rank tickets: %w", err)
 	}
 	return nil
 }

@@ -5,36 +5,423 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/switchboard-support/switchboard/handoff"
 	"github.com/switchboard-support/switchboard/internal/chat"
 )
 
-// Ticket statuses.
-const (
-	TicketQueued = "queued"
-)
-
-// Ticket is a request for a human, as queued by a bot turn.
-type Ticket struct {
-	ID             int64
-	ConversationID int64
-	Skill          string
-	Priority       string
-	Reason         string
-	Channel        chat.Channel
-	Status         string
-	CreatedAt      time.Time
-}
+// TicketQueued is the status of a ticket waiting for an operator.
+//
+// Deprecated: use handoff.StatusQueued.
+const TicketQueued = handoff.StatusQueued
 
 // Tickets returns the tickets of a conversation, oldest first.
-func (s *Store) Tickets(ctx context.Context, conversationID int64) ([]Ticket, error) {
+func (s *Store) Tickets(ctx context.Context, conversationID int64) ([]handoff.Ticket, error) {
 	var rows []ticketRow
 	if err := s.db.WithContext(ctx).Where("conversation_id = ?", conversationID).Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: tickets of %d: %w", conversationID, err)
 	}
-	out := make([]Ticket, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, Ticket{ID: r.ID, ConversationID: r.ConversationID, Skill: r.Skill, Priority: r.Priority,
-			Reason: r.Reason, Channel: chat.Channel(r.Channel), Status: r.Status, CreatedAt: r.CreatedAt})
+	return rowsToTickets(rows), nil
+}
+
+// Ticket returns the ticket with the given id, or ENOTFOUND.
+func (s *Store) Ticket(ctx context.Context, id int64) (handoff.Ticket, error) {
+	var row ticketRow
+	if err := s.db.WithContext(ctx).First(&row, id).Error; err != nil {
+		return handoff.Ticket{}, notFound(err, "ticket %d not found", id)
+	}
+	return row.domain(), nil
+}
+
+// OpenTicket returns the conversation's open (queued or assigned) ticket, or
+// ENOTFOUND when it has none.
+func (s *Store) OpenTicket(ctx context.Context, conversationID int64) (handoff.Ticket, error) {
+	var row ticketRow
+	err := s.db.WithContext(ctx).Where("conversation_id = ? AND status IN ?", conversationID, openStatuses).
+		Order("id DESC").First(&row).Error
+	if err != nil {
+		return handoff.Ticket{}, notFound(err, "conversation %d has no open ticket", conversationID)
+	}
+	return row.domain(), nil
+}
+
+// QueuedTickets returns the queued tickets in queue order (handoff.Compare:
+// priority, then due time, then id).
+func (s *Store) QueuedTickets(ctx context.Context) ([]handoff.Ticket, error) {
+	var rows []ticketRow
+	if err := s.db.WithContext(ctx).Where("status = ?", handoff.StatusQueued).Order(queueOrder).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: queued tickets: %w", err)
+	}
+	return rowsToTickets(rows), nil
+}
+
+// OperatorTickets returns the tickets assigned to an operator, oldest
+// assignment first.
+func (s *Store) OperatorTickets(ctx context.Context, operatorID int64) ([]handoff.Ticket, error) {
+	var rows []ticketRow
+	if err := s.db.WithContext(ctx).Where("status = ? AND operator_id = ?", handoff.StatusAssigned, operatorID).
+		Order("assigned_at, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: tickets of operator %d: %w", operatorID, err)
+	}
+	return rowsToTickets(rows), nil
+}
+
+// OpenTickets returns every queued or assigned ticket, in queue order (the
+// SLA worker's input: late notices and stale assignments).
+func (s *Store) OpenTickets(ctx context.Context) ([]handoff.Ticket, error) {
+	var rows []ticketRow
+	if err := s.db.WithContext(ctx).Where("status IN ?", openStatuses).Order(queueOrder).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: open tickets: %w", err)
+	}
+	return rowsToTickets(rows), nil
+}
+
+// TicketsSince returns the tickets with an event handoff.Metrics counts at
+// or after since — a first response or a resolution — plus those created
+// since, by id.
+func (s *Store) TicketsSince(ctx context.Context, since time.Time) ([]handoff.Ticket, error) {
+	since = since.UTC()
+	var rows []ticketRow
+	if err := s.db.WithContext(ctx).
+		Where("created_at >= ? OR first_response_at >= ? OR resolved_at >= ?", since, since, since).
+		Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: tickets since %s: %w", since.Format(time.RFC3339), err)
+	}
+	return rowsToTickets(rows), nil
+}
+
+// ClaimTicket gives a queued ticket to an operator at now, atomically: the
+// operator's row and the ticket are locked (FOR UPDATE; the ticket with SKIP
+// LOCKED on PostgreSQL, SQLite's single writer serialises instead), the
+// operator's assigned tickets are counted, handoff.CanClaim decides, and the
+// conversation goes to the operator. It fails with ENOTFOUND for an unknown
+// ticket or operator, ECONFLICT when another claim holds the ticket, the
+// ticket is not queued, or the operator is not online or is full, and
+// EFORBIDDEN as CanClaim does.
+func (s *Store) ClaimTicket(ctx context.Context, ticketID, operatorID int64, now time.Time) (handoff.Ticket, error) {
+	now = dbTime(now)
+	var out handoff.Ticket
+	db, done := s.w(ctx)
+	defer done()
+	err := db.Transaction(func(tx *gorm.DB) error {
+		op, err := lockOperator(tx, operatorID)
+		if err != nil {
+			return err
+		}
+		row, err := lockTicket(tx, ticketID, true)
+		if err != nil {
+			return err
+		}
+		t := row.domain()
+		if err := t.Assign(op, now); err != nil {
+			return err
+		}
+		if out, err = saveTicket(tx, t, now); err != nil {
+			return err
+		}
+		return setConversationState(tx, t.ConversationID, chat.StateWithOperator, now)
+	})
+	if err != nil {
+		return handoff.Ticket{}, wrapTx(err, "claim ticket %d", ticketID)
 	}
 	return out, nil
+}
+
+// ApplyAssignment applies one step of a handoff.AutoAssign plan; it is
+// ClaimTicket, so a step whose ticket or operator changed meanwhile fails
+// with the same errors and changes nothing.
+func (s *Store) ApplyAssignment(ctx context.Context, a handoff.Assignment, now time.Time) (handoff.Ticket, error) {
+	return s.ClaimTicket(ctx, a.TicketID, a.OperatorID, now)
+}
+
+// ClaimNext gives the operator the first queued ticket, in queue order,
+// whose skill it serves, and reports false when there is none. Concurrent
+// calls by different operators get different tickets (SKIP LOCKED on
+// PostgreSQL, the single writer on SQLite). It fails with ENOTFOUND for an
+// unknown operator, and as CanClaim does when the operator may not take
+// tickets now (offline, disabled, full).
+func (s *Store) ClaimNext(ctx context.Context, operatorID int64, now time.Time) (handoff.Ticket, bool, error) {
+	now = dbTime(now)
+	var (
+		out   handoff.Ticket
+		found bool
+	)
+	db, done := s.w(ctx)
+	defer done()
+	err := db.Transaction(func(tx *gorm.DB) error {
+		op, err := lockOperator(tx, operatorID)
+		if err != nil {
+			return err
+		}
+		// Fail early (and without scanning) when the operator cannot take
+		// any ticket: a general ticket is one everyone serves.
+		if err := handoff.CanClaim(op, handoff.Ticket{Status: handoff.StatusQueued, Skill: handoff.SkillGeneral}); err != nil {
+			return err
+		}
+		skills := append([]string{handoff.SkillGeneral}, op.Skills...)
+		q := tx.Where("status = ? AND skill IN ?", handoff.StatusQueued, skills).Order(queueOrder).Limit(1)
+		if isPostgres(tx) {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+		}
+		var rows []ticketRow
+		if err := q.Find(&rows).Error; err != nil {
+			return fmt.Errorf("store: scan queue: %w", err)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		t := rows[0].domain()
+		if err := t.Assign(op, now); err != nil {
+			return err
+		}
+		if out, err = saveTicket(tx, t, now); err != nil {
+			return err
+		}
+		found = true
+		return setConversationState(tx, t.ConversationID, chat.StateWithOperator, now)
+	})
+	if err != nil {
+		return handoff.Ticket{}, false, wrapTx(err, "claim next ticket for operator %d", operatorID)
+	}
+	return out, found, nil
+}
+
+// TransferToOperator hands an open ticket to another operator at now
+// (handoff.Ticket.TransferToOperator), with the target operator's row locked
+// and its tickets counted as ClaimTicket does. The caller checks that the
+// actor may transfer. Errors are those of ClaimTicket and of the transition.
+func (s *Store) TransferToOperator(ctx context.Context, ticketID, operatorID int64, now time.Time) (handoff.Ticket, error) {
+	now = dbTime(now)
+	var out handoff.Ticket
+	db, done := s.w(ctx)
+	defer done()
+	err := db.Transaction(func(tx *gorm.DB) error {
+		op, err := lockOperator(tx, operatorID)
+		if err != nil {
+			return err
+		}
+		row, err := lockTicket(tx, ticketID, false)
+		if err != nil {
+			return err
+		}
+		t := row.domain()
+		if err := t.TransferToOperator(op, now); err != nil {
+			return err
+		}
+		if out, err = saveTicket(tx, t, now); err != nil {
+			return err
+		}
+		return setConversationState(tx, t.ConversationID, chat.StateWithOperator, now)
+	})
+	if err != nil {
+		return handoff.Ticket{}, wrapTx(err, "transfer ticket %d to operator %d", ticketID, operatorID)
+	}
+	return out, nil
+}
+
+// UpdateTicket runs fn — a handoff transition such as Release, Resolve,
+// ReturnToBot, TransferToSkill, Rate, or setting BreachNotified — on the
+// ticket locked FOR UPDATE, saves the result, and when the status changed
+// gives the conversation to whoever now answers it: queued → queued,
+// assigned → with_operator, resolved → bot, returned_to_bot → bot with the
+// flow state reset. fn's error is returned as is and nothing is written;
+// an unknown ticket is ENOTFOUND. fn must not change the ticket's id or
+// conversation. Transitions that need an operator's load (Assign,
+// TransferToOperator) belong to ClaimTicket and TransferToOperator.
+func (s *Store) UpdateTicket(ctx context.Context, id int64, fn func(t *handoff.Ticket) error) (handoff.Ticket, error) {
+	now := dbTime(s.now())
+	var out handoff.Ticket
+	db, done := s.w(ctx)
+	defer done()
+	err := db.Transaction(func(tx *gorm.DB) error {
+		row, err := lockTicket(tx, id, false)
+		if err != nil {
+			return err
+		}
+		before := row.domain()
+		t := before
+		if err := fn(&t); err != nil {
+			return err
+		}
+		t.ID, t.ConversationID = before.ID, before.ConversationID
+		if out, err = saveTicket(tx, t, now); err != nil {
+			return err
+		}
+		if t.Status == before.Status {
+			return nil
+		}
+		switch t.Status {
+		case handoff.StatusQueued:
+			return setConversationState(tx, t.ConversationID, chat.StateQueued, now)
+		case handoff.StatusAssigned:
+			return setConversationState(tx, t.ConversationID, chat.StateWithOperator, now)
+		case handoff.StatusResolved:
+			return setConversationState(tx, t.ConversationID, chat.StateBot, now)
+		case handoff.StatusReturnedToBot:
+			if err := resetFlowState(tx, t.ConversationID, now); err != nil {
+				return err
+			}
+			return setConversationState(tx, t.ConversationID, chat.StateBot, now)
+		}
+		return nil
+	})
+	if err != nil {
+		return handoff.Ticket{}, wrapTx(err, "update ticket %d", id)
+	}
+	return out, nil
+}
+
+// openStatuses are the statuses of tickets that wait for or have a human.
+var openStatuses = []string{string(handoff.StatusQueued), string(handoff.StatusAssigned)}
+
+// queueOrder is handoff.Compare in SQL.
+const queueOrder = "priority_rank, due_at, id"
+
+func isPostgres(tx *gorm.DB) bool { return tx.Dialector.Name() == "postgres" }
+
+// lockTicket reads a ticket inside a transaction, locked FOR UPDATE on
+// PostgreSQL. With skipLocked a ticket another transaction holds is
+// reported as ECONFLICT at once instead of waiting for it.
+func lockTicket(tx *gorm.DB, id int64, skipLocked bool) (ticketRow, error) {
+	q := tx
+	if isPostgres(tx) {
+		lock := clause.Locking{Strength: "UPDATE"}
+		if skipLocked {
+			lock.Options = "SKIP LOCKED"
+		}
+		q = q.Clauses(lock)
+	}
+	var rows []ticketRow
+	if err := q.Where("id = ?", id).Limit(1).Find(&rows).Error; err != nil {
+		return ticketRow{}, fmt.Errorf("store: lock ticket %d: %w", id, err)
+	}
+	if len(rows) == 1 {
+		return rows[0], nil
+	}
+	var n int64
+	if err := tx.Model(&ticketRow{}).Where("id = ?", id).Count(&n).Error; err != nil {
+		return ticketRow{}, fmt.Errorf("store: find ticket %d: %w", id, err)
+	}
+	if n == 0 {
+		return ticketRow{}, chat.Errorf(chat.ENOTFOUND, "ticket %d not found", id)
+	}
+	return ticketRow{}, chat.Errorf(chat.ECONFLICT, "ticket %d is being claimed", id)
+}
+
+// lockOperator reads an operator inside a transaction, its row locked FOR
+// UPDATE on PostgreSQL so that two claims by one operator take turns, and
+// counts the tickets assigned to it (Active).
+func lockOperator(tx *gorm.DB, id int64) (handoff.Operator, error) {
+	q := tx
+	if isPostgres(tx) {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var row staffRow
+	if err := q.Where("id = ?", id).First(&row).Error; err != nil {
+		return handoff.Operator{}, notFound(err, "operator %d not found", id)
+	}
+	op, err := row.domain()
+	if err != nil {
+		return handoff.Operator{}, err
+	}
+	var n int64
+	if err := tx.Model(&ticketRow{}).Where("status = ? AND operator_id = ?", handoff.StatusAssigned, id).
+		Count(&n).Error; err != nil {
+		return handoff.Operator{}, fmt.Errorf("store: count tickets of operator %d: %w", id, err)
+	}
+	op.Active = int(n)
+	return op, nil
+}
+
+// saveTicket writes every mutable column of t and returns t as stored
+// (times in UTC to the microsecond).
+func saveTicket(tx *gorm.DB, t handoff.Ticket, now time.Time) (handoff.Ticket, error) {
+	row := ticketToRow(t)
+	res := tx.Model(&ticketRow{}).Where("id = ?", t.ID).Updates(map[string]any{
+		"skill": row.Skill, "priority": row.Priority, "priority_rank": row.PriorityRank, "reason": row.Reason,
+		"channel": row.Channel, "status": row.Status, "operator_id": row.OperatorID, "due_at": row.DueAt,
+		"assigned_at": row.AssignedAt, "first_response_at": row.FirstResponseAt,
+		"first_response_by": row.FirstResponseBy, "resolved_at": row.ResolvedAt,
+		"breach_notified": row.BreachNotified, "csat": row.CSAT, "csat_comment": row.CSATComment,
+		"transfers": row.Transfers, "updated_at": now,
+	})
+	if res.Error != nil {
+		return handoff.Ticket{}, fmt.Errorf("store: save ticket %d: %w", t.ID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return handoff.Ticket{}, chat.Errorf(chat.ENOTFOUND, "ticket %d not found", t.ID)
+	}
+	return row.domain(), nil
+}
+
+// setConversationState changes who answers a conversation inside tx.
+func setConversationState(tx *gorm.DB, id int64, state chat.ConversationState, now time.Time) error {
+	if err := tx.Model(&conversationRow{}).Where("id = ?", id).
+		Updates(map[string]any{"state": string(state), "updated_at": now}).Error; err != nil {
+		return fmt.Errorf("store: set state of conversation %d: %w", id, err)
+	}
+	return nil
+}
+
+// wrapTx adds context to an error from a transaction, leaving coded errors
+// (chat.Error) as they are so callers and the console see their codes.
+func wrapTx(err error, format string, args ...any) error {
+	if chat.ErrorCode(err) != "" && chat.ErrorCode(err) != chat.EINTERNAL {
+		return err
+	}
+	return fmt.Errorf("store: "+format+": %w", append(args, err)...)
+}
+
+// dbTime is t as stored: UTC, to the microsecond (PostgreSQL's precision),
+// so a value reads back equal on both databases.
+func dbTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// nullTime maps the zero time to NULL.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := dbTime(t)
+	return &u
+}
+
+// fromNull maps NULL to the zero time.
+func fromNull(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+func ticketToRow(t handoff.Ticket) ticketRow {
+	return ticketRow{ID: t.ID, ConversationID: t.ConversationID, PlayerID: t.PlayerID, Skill: t.Skill,
+		Priority: string(t.Priority), PriorityRank: t.Priority.Rank(), Reason: t.Reason, Channel: string(t.Channel),
+		Status: string(t.Status), OperatorID: t.OperatorID, CreatedAt: dbTime(t.CreatedAt), DueAt: nullTime(t.DueAt),
+		AssignedAt: nullTime(t.AssignedAt), FirstResponseAt: nullTime(t.FirstResponseAt),
+		FirstResponseBy: t.FirstResponseBy, ResolvedAt: nullTime(t.ResolvedAt), BreachNotified: t.BreachNotified,
+		CSAT: t.CSAT, CSATComment: t.CSATComment, Transfers: t.Transfers}
+}
+
+func (r ticketRow) domain() handoff.Ticket {
+	return handoff.Ticket{ID: r.ID, ConversationID: r.ConversationID, PlayerID: r.PlayerID, Skill: r.Skill,
+		Priority: handoff.Priority(r.Priority), Reason: r.Reason, Channel: chat.Channel(r.Channel),
+		Status: handoff.TicketStatus(r.Status), OperatorID: r.OperatorID, CreatedAt: r.CreatedAt.UTC(),
+		DueAt: fromNull(r.DueAt), AssignedAt: fromNull(r.AssignedAt), FirstResponseAt: fromNull(r.FirstResponseAt),
+		FirstResponseBy: r.FirstResponseBy, ResolvedAt: fromNull(r.ResolvedAt), BreachNotified: r.BreachNotified,
+		CSAT: r.CSAT, CSATComment: r.CSATComment, Transfers: r.Transfers}
+}
+
+func rowsToTickets(rows []ticketRow) []handoff.Ticket {
+	out := make([]handoff.Ticket, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.domain())
+	}
+	return out
 }

@@ -1,0 +1,307 @@
+// Package desk runs the human side of a conversation: operators claim,
+// answer, transfer, resolve and hand back; a background loop assigns
+// queued tickets, takes tickets back from operators who went away or did
+// not answer, and tells players once when their first answer is late.
+// Every change is pushed live to the player and to the console.
+package desk
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/switchboard-support/switchboard/flows"
+	"github.com/switchboard-support/switchboard/handoff"
+	"github.com/switchboard-support/switchboard/internal/chat"
+	"github.com/switchboard-support/switchboard/internal/store"
+)
+
+// Notifier pushes events to players and staff; hub.Hub implements it.
+type Notifier interface {
+	Notify(chat.Event)
+	NotifyStaff(chat.Event)
+}
+
+// Options tune the desk.
+type Options struct {
+	// AnswerTimeout: an assigned ticket without a first answer this long
+	// goes back to the queue (default 3 minutes).
+	AnswerTimeout time.Duration
+	// Interval of the background loop (default 5 s).
+	Interval time.Duration
+	// OnMetrics, if set, receives the quality figures after every loop.
+	OnMetrics func([]handoff.OperatorStats, map[int64]string)
+	Logger    *slog.Logger
+	Now       func() time.Time
+}
+
+// Desk is the operator-side service.
+type Desk struct {
+	store  *store.Store
+	notify Notifier
+	engine *flows.Engine
+	opts   Options
+	log    *slog.Logger
+}
+
+// New returns a Desk.
+func New(st *store.Store, n Notifier, engine *flows.Engine, opts Options) *Desk {
+	if opts.AnswerTimeout <= 0 {
+		opts.AnswerTimeout = 3 * time.Minute
+	}
+	if opts.Interval <= 0 {
+		opts.Interval = 5 * time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Desk{store: st, notify: n, engine: engine, opts: opts, log: opts.Logger}
+}
+
+func (d *Desk) now() time.Time { return d.opts.Now().UTC() }
+
+// Claim gives a queued ticket to op; the player is told who joined.
+func (d *Desk) Claim(ctx context.Context, op handoff.Operator, ticketID int64) (handoff.Ticket, error) {
+	t, err := d.store.ClaimTicket(ctx, ticketID, op.ID, d.now())
+	if err != nil {
+		return handoff.Ticket{}, err
+	}
+	d.joined(ctx, op, t)
+	return t, nil
+}
+
+// ClaimNext gives op the first queued ticket it can take, if any.
+func (d *Desk) ClaimNext(ctx context.Context, op handoff.Operator) (handoff.Ticket, bool, error) {
+	t, ok, err := d.store.ClaimNext(ctx, op.ID, d.now())
+	if err != nil || !ok {
+		return handoff.Ticket{}, ok, err
+	}
+	d.joined(ctx, op, t)
+	return t, true, nil
+}
+
+func (d *Desk) joined(ctx context.Context, op handoff.Operator, t handoff.Ticket) {
+	conv, err := d.store.Conversation(ctx, t.ConversationID)
+	if err != nil {
+		d.log.Error("claimed ticket without conversation", "ticket", t.ID, "err", err)
+		return
+	}
+	text := fmt.Sprintf("%s from the support team has joined the conversation.", op.Name)
+	if conv.Locale == chat.LocaleRU {
+		text = fmt.Sprintf("К диалогу подключился специалист поддержки %s.", op.Name)
+	}
+	d.system(ctx, conv, text, nil)
+	d.changed(conv)
+}
+
+// Reply sends op's answer to the player. Only the operator holding the
+// conversation may answer it (supervisors and admins may step in).
+func (d *Desk) Reply(ctx context.Context, op handoff.Operator, conversationID int64, clientID, text string) (chat.Message, error) {
+	if err := d.mayAnswer(ctx, op, conversationID); err != nil {
+		return chat.Message{}, err
+	}
+	msg, _, err := d.store.AppendStaffMessage(ctx, chat.Message{ConversationID: conversationID,
+		SenderID: strconv.FormatInt(op.ID, 10), ClientID: clientID, Text: text}, false)
+	if err != nil {
+		return chat.Message{}, err
+	}
+	conv, err := d.store.Conversation(ctx, conversationID)
+	if err != nil {
+		return chat.Message{}, err
+	}
+	d.notify.Notify(chat.Event{Type: chat.EventMessage, PlayerID: conv.PlayerID, Conversation: conv, Message: &msg})
+	d.notify.NotifyStaff(chat.Event{Type: chat.EventQueue, PlayerID: conv.PlayerID, Conversation: conv})
+	return msg, nil
+}
+
+// Note adds an internal note, which only staff ever see.
+func (d *Desk) Note(ctx context.Context, op handoff.Operator, conversationID int64, text string) (chat.Message, error) {
+	msg, _, err := d.store.AppendStaffMessage(ctx, chat.Message{ConversationID: conversationID,
+		SenderID: strconv.FormatInt(op.ID, 10), Text: text}, true)
+	if err != nil {
+		return chat.Message{}, err
+	}
+	conv, err := d.store.Conversation(ctx, conversationID)
+	if err != nil {
+		return chat.Message{}, err
+	}
+	d.notify.NotifyStaff(chat.Event{Type: chat.EventMessage, PlayerID: conv.PlayerID, Conversation: conv, Message: &msg})
+	return msg, nil
+}
+
+// Typing tells the player that op is composing an answer.
+func (d *Desk) Typing(ctx context.Context, op handoff.Operator, conversationID int64) error {
+	if err := d.mayAnswer(ctx, op, conversationID); err != nil {
+		return err
+	}
+	conv, err := d.store.Conversation(ctx, conversationID)
+	if err != nil {
+		return err
+	}
+	d.notify.Notify(chat.Event{Type: chat.EventTyping, PlayerID: conv.PlayerID, Conversation: conv, Sender: chat.SenderOperator})
+	return nil
+}
+
+// mayAnswer checks that op holds the conversation's ticket.
+func (d *Desk) mayAnswer(ctx context.Context, op handoff.Operator, conversationID int64) error {
+	t, err := d.store.OpenTicket(ctx, conversationID)
+	if err != nil {
+		return err
+	}
+	if t.Status == handoff.StatusAssigned && t.OperatorID == op.ID {
+		return nil
+	}
+	if op.Role.Can(handoff.ActionTransferToOperator) && t.Status == handoff.StatusAssigned {
+		return nil // a supervisor stepping in
+	}
+	return chat.Errorf(chat.EFORBIDDEN, "conversation %d is not assigned to you", conversationID)
+}
+
+// Transfer moves a ticket to another skill's queue, or (supervisors) to a
+// named operator.
+func (d *Desk) Transfer(ctx context.Context, op handoff.Operator, ticketID int64, skill string, toOperator int64) (handoff.Ticket, error) {
+	if err := d.holds(ctx, op, ticketID); err != nil {
+		return handoff.Ticket{}, err
+	}
+	var t handoff.Ticket
+	var err error
+	switch {
+	case toOperator != 0:
+		if !op.Role.Can(handoff.ActionTransferToOperator) {
+			return handoff.Ticket{}, chat.Errorf(chat.EFORBIDDEN, "only supervisors transfer to a named operator")
+		}
+		t, err = d.store.TransferToOperator(ctx, ticketID, toOperator, d.now())
+	case skill != "":
+		if !d.knownSkill(skill) {
+			return handoff.Ticket{}, chat.Errorf(chat.EINVALID, "unknown skill %q", skill)
+		}
+		t, err = d.store.UpdateTicket(ctx, ticketID, func(t *handoff.Ticket) error { return t.TransferToSkill(skill) })
+	default:
+		return handoff.Ticket{}, chat.Errorf(chat.EINVALID, "transfer needs a skill or an operator")
+	}
+	if err != nil {
+		return handoff.Ticket{}, err
+	}
+	if conv, err := d.store.Conversation(ctx, t.ConversationID); err == nil {
+		d.changed(conv)
+	}
+	return t, nil
+}
+
+// holds checks that op may act on the ticket: its operator, or a supervisor.
+func (d *Desk) holds(ctx context.Context, op handoff.Operator, ticketID int64) error {
+	t, err := d.store.Ticket(ctx, ticketID)
+	if err != nil {
+		return err
+	}
+	if t.OperatorID == op.ID || op.Role.Can(handoff.ActionTransferToOperator) {
+		return nil
+	}
+	return chat.Errorf(chat.EFORBIDDEN, "ticket %d is not yours", ticketID)
+}
+
+func (d *Desk) knownSkill(skill string) bool {
+	rt := d.engine.Runtime()
+	if rt == nil {
+		return false
+	}
+	for _, s := range rt.Bundle.Settings.Skills {
+		if s == skill {
+			return true
+		}
+	}
+	return false
+}
+
+// Skills returns the skills and priorities of the live content.
+func (d *Desk) Skills() (skills, priorities []string) {
+	if rt := d.engine.Runtime(); rt != nil {
+		return rt.Bundle.Settings.Skills, rt.Bundle.Settings.Priorities
+	}
+	return nil, nil
+}
+
+// ReturnToBot hands the conversation back to the bot.
+func (d *Desk) ReturnToBot(ctx context.Context, op handoff.Operator, ticketID int64) (handoff.Ticket, error) {
+	if err := d.holds(ctx, op, ticketID); err != nil {
+		return handoff.Ticket{}, err
+	}
+	t, err := d.store.UpdateTicket(ctx, ticketID, func(t *handoff.Ticket) error { return t.ReturnToBot() })
+	if err != nil {
+		return handoff.Ticket{}, err
+	}
+	conv, err := d.store.Conversation(ctx, t.ConversationID)
+	if err != nil {
+		return t, nil
+	}
+	text := "You are chatting with the support assistant again. Ask me anything, or ask for a person at any time."
+	if conv.Locale == chat.LocaleRU {
+		text = "Вы снова общаетесь с помощником поддержки. Спрашивайте, а если понадобится человек — просто скажите."
+	}
+	d.system(ctx, conv, text, nil)
+	d.changed(conv)
+	return t, nil
+}
+
+// CSATPayload prefixes the payload of the rating buttons ("csat:5").
+const CSATPayload = "csat:"
+
+// Resolve closes the ticket; the conversation returns to the bot and the
+// player is asked to rate the help (1–5).
+func (d *Desk) Resolve(ctx context.Context, op handoff.Operator, ticketID int64) (handoff.Ticket, error) {
+	if err := d.holds(ctx, op, ticketID); err != nil {
+		return handoff.Ticket{}, err
+	}
+	t, err := d.store.UpdateTicket(ctx, ticketID, func(t *handoff.Ticket) error { return t.Resolve(d.now()) })
+	if err != nil {
+		return handoff.Ticket{}, err
+	}
+	conv, err := d.store.Conversation(ctx, t.ConversationID)
+	if err != nil {
+		return t, nil
+	}
+	text := "Your request is resolved. How would you rate our help? (1 — poor, 5 — excellent)"
+	if conv.Locale == chat.LocaleRU {
+		text = "Ваш вопрос решён. Оцените, пожалуйста, нашу помощь (1 — плохо, 5 — отлично)."
+	}
+	var buttons []chat.Button
+	for i := 1; i <= 5; i++ {
+		buttons = append(buttons, chat.Button{Label: strings.Repeat("★", i), Payload: CSATPayload + strconv.Itoa(i)})
+	}
+	d.system(ctx, conv, text, buttons)
+	d.changed(conv)
+	return t, nil
+}
+
+// SetPresence sets op online, away or offline. Going offline hands the
+// operator's tickets back to the queue at the next loop.
+func (d *Desk) SetPresence(ctx context.Context, op handoff.Operator, p handoff.Presence) (handoff.Operator, error) {
+	if err := d.store.SetPresence(ctx, op.ID, p, d.now()); err != nil {
+		return handoff.Operator{}, err
+	}
+	d.notify.NotifyStaff(chat.Event{Type: chat.EventQueue})
+	return d.store.Staff(ctx, op.ID)
+}
+
+// system stores a system message in the conversation and pushes it.
+func (d *Desk) system(ctx context.Context, conv chat.Conversation, text string, buttons []chat.Button) {
+	msg, _, err := d.store.AppendInbound(ctx, chat.Message{ConversationID: conv.ID, Sender: chat.SenderSystem,
+		SenderID: "desk", Channel: conv.Channel, Text: text, Buttons: buttons})
+	if err != nil {
+		d.log.Error("store system message", "conversation", conv.ID, "err", err)
+		return
+	}
+	d.notify.Notify(chat.Event{Type: chat.EventMessage, PlayerID: conv.PlayerID, Conversation: conv, Message: &msg})
+}
+
+// changed tells the player the conversation's state and staff the queue.
+func (d *Desk) changed(conv chat.Conversation) {
+	d.notify.Notify(chat.Event{Type: chat.EventStatus, PlayerID: conv.PlayerID, Conversation: conv})
+	d.notify.NotifyStaff(chat.Event{Type: chat.EventQueue, PlayerID: conv.PlayerID, Conversation: conv})
+}
