@@ -189,6 +189,7 @@ type appDeps struct {
 
 // app is the wired HTTP server.
 type app struct {
+	store   *store.Store
 	echo    *echo.Echo
 	webchat *webchat.Server
 	desk    *desk.Desk
@@ -231,7 +232,7 @@ func newApp(d appDeps) *app {
 		return c.String(http.StatusOK, "ready\n")
 	})
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})))
-	return &app{echo: e, webchat: wc, desk: dk, hub: h, log: d.log}
+	return &app{store: d.store, echo: e, webchat: wc, desk: dk, hub: h, log: d.log}
 }
 
 // serve runs until ctx ends, then shuts down gracefully: sockets are told to

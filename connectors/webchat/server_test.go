@@ -57,6 +57,7 @@ type env struct {
 	st     *store.Store
 	wc     *webchat.Server
 	signer *auth.Signer
+	hub    *hub.Hub
 }
 
 type envOptions struct {
@@ -89,7 +90,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 		wc.Shutdown()
 		srv.Close()
 	})
-	return &env{t: t, srv: srv, st: st, wc: wc, signer: signer}
+	return &env{t: t, srv: srv, st: st, wc: wc, signer: signer, hub: h}
 }
 
 func (e *env) token(id, locale string) string {

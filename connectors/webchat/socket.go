@@ -152,7 +152,9 @@ func (s *Server) serveSocket(ctx context.Context, conn *websocket.Conn) (websock
 					return websocket.StatusGoingAway, ""
 				}
 			}
-			// "typing" from players reaches operators once the console exists.
+			if f.Type == "typing" {
+				s.opts.Hub.NotifyStaff(chat.Event{Type: chat.EventTyping, PlayerID: p.ID, Conversation: conv, Sender: chat.SenderPlayer})
+			}
 		case ev, ok := <-sub.C:
 			if !ok {
 				// Dropped as too slow, or the hub shut down: resume later.

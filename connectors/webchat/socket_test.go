@@ -220,3 +220,29 @@ func TestSocketEndsWithItsToken(t *testing.T) {
 		t.Fatalf("after the token expired: %v, want close 4401 token expired", err)
 	}
 }
+
+func TestPlayerTypingReachesStaff(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	staff := e.hub.SubscribeStaff()
+	defer staff.Close()
+	conn := e.dial(ctx)
+	if err := wsjson.Write(ctx, conn, map[string]any{"type": "auth", "token": e.token("p1", "en")}); err != nil {
+		t.Fatal(err)
+	}
+	readFrame(t, ctx, conn) // ready
+	if err := wsjson.Write(ctx, conn, map[string]string{"type": "typing"}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		select {
+		case ev := <-staff.C:
+			if ev.Type == chat.EventTyping && ev.Sender == chat.SenderPlayer && ev.PlayerID == "p1" {
+				return
+			}
+		case <-ctx.Done():
+			t.Fatal("staff never saw the player typing")
+		}
+	}
+}
