@@ -2,8 +2,12 @@ package flows
 
 import (
 	"slices"
+	"strconv"
 	"time"
 
+	"go.yaml.in/yaml/v3"
+
+	"github.com/switchboard-support/switchboard/handoff"
 	"github.com/switchboard-support/switchboard/internal/chat"
 )
 
@@ -24,6 +28,7 @@ type Settings struct {
 	DefaultSkill    string
 	DefaultPriority string
 	SLA             map[chat.Channel]SLA
+	PriorityRules   handoff.Rules   // applied to a handoff's priority; handoff.DefaultRules when unset
 	Messages        map[string]Text // system texts by key
 }
 
@@ -61,6 +66,7 @@ func defaultSettings() Settings {
 		DefaultSkill:    "general",
 		DefaultPriority: "normal",
 		SLA:             map[chat.Channel]SLA{},
+		PriorityRules:   handoff.DefaultRules(),
 		Messages:        map[string]Text{},
 	}
 }
@@ -168,6 +174,8 @@ func parseHandoffSettings(v node, s *Settings) {
 			s.DefaultSkill, _ = v.str("handoff.default_skill")
 		case "default_priority":
 			s.DefaultPriority, _ = v.str("handoff.default_priority")
+		case "priority_rules":
+			parsePriorityRules(v, s)
 		default:
 			return false
 		}
@@ -179,6 +187,59 @@ func parseHandoffSettings(v node, s *Settings) {
 	if !slices.Contains(s.Priorities, s.DefaultPriority) {
 		v.errf("handoff.default_priority %q is not one of the priorities %v", s.DefaultPriority, s.Priorities)
 	}
+}
+
+// parsePriorityRules reads handoff.priority_rules: a list of rules, each
+// with optional conditions (skill, reason_contains, attribute + op + value)
+// and one action (set, at_least, bump).
+func parsePriorityRules(v node, s *Settings) {
+	if v.Kind != yaml.SequenceNode {
+		v.errf("handoff.priority_rules must be a list")
+		return
+	}
+	var rules []handoff.Rule
+	for i, c := range v.Content {
+		rn := v.child(c)
+		r := handoff.Rule{Name: "#" + strconv.Itoa(i+1)}
+		rn.fields("priority rule", func(k string, f node) bool {
+			switch k {
+			case "name":
+				r.Name, _ = f.str("name")
+			case "skill":
+				r.Skill, _ = f.str("skill")
+			case "reason_contains":
+				r.ReasonContains, _ = f.str("reason_contains")
+			case "attribute":
+				r.Attribute, _ = f.str("attribute")
+			case "op":
+				r.Op, _ = f.str("op")
+			case "value":
+				r.Value, _ = f.str("value")
+			case "set":
+				p, _ := f.str("set")
+				r.Set = handoff.Priority(p)
+			case "at_least":
+				p, _ := f.str("at_least")
+				r.AtLeast = handoff.Priority(p)
+			case "bump":
+				r.Bump, _ = f.integer("bump")
+			default:
+				return false
+			}
+			return true
+		})
+		if _, err := handoff.NewRules([]handoff.Rule{r}); err != nil {
+			rn.errf("%s", chat.ErrorMessage(err))
+			continue
+		}
+		rules = append(rules, r)
+	}
+	parsed, err := handoff.NewRules(rules)
+	if err != nil {
+		v.errf("%s", chat.ErrorMessage(err))
+		return
+	}
+	s.PriorityRules = parsed
 }
 
 func parseSLA(v node, s *Settings) {

@@ -52,7 +52,6 @@ type Service struct {
 	log      *slog.Logger
 	notifier Notifier
 	observer Observer
-	rules    handoff.Rules
 	locks    [256]sync.Mutex // turns of one conversation run one at a time
 
 	players     sync.Map // player id → fingerprint of the profile last stored
@@ -68,7 +67,7 @@ func New(s *store.Store, e *flows.Engine, opts Options) *Service {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: s, engine: e, maxBytes: opts.MaxMessageBytes, log: opts.Logger,
-		notifier: opts.Notifier, observer: opts.Observer, rules: handoff.DefaultRules()}
+		notifier: opts.Notifier, observer: opts.Observer}
 }
 
 // Inbound is a message from a player.
@@ -296,16 +295,19 @@ func (s *Service) rate(ctx context.Context, conv chat.Conversation, text string)
 // newTicket builds the queued ticket for a handoff: the flow's skill and
 // priority through the priority rules, the due time from the channel's SLA.
 func (s *Service) newTicket(p chat.Player, conv chat.Conversation, ch chat.Channel, req *flows.HandoffRequest) (handoff.Ticket, error) {
-	sla := handoff.DefaultSLA()
-	if rt := s.engine.Runtime(); rt != nil && len(rt.Bundle.Settings.SLA) > 0 {
-		sla = handoff.SLA{}
-		for c, t := range rt.Bundle.Settings.SLA {
-			sla[c] = handoff.Target{FirstResponse: t.FirstResponse, Resolution: t.Resolution}
+	sla, rules := handoff.DefaultSLA(), handoff.DefaultRules()
+	if rt := s.engine.Runtime(); rt != nil {
+		rules = rt.Bundle.Settings.PriorityRules
+		if len(rt.Bundle.Settings.SLA) > 0 {
+			sla = handoff.SLA{}
+			for c, t := range rt.Bundle.Settings.SLA {
+				sla[c] = handoff.Target{FirstResponse: t.FirstResponse, Resolution: t.Resolution}
+			}
 		}
 	}
 	return handoff.NewTicket(handoff.Request{ConversationID: conv.ID, PlayerID: p.ID, Skill: req.Skill,
 		Priority: handoff.Priority(req.Priority), Reason: req.Reason, Channel: ch, Attributes: p.Attributes},
-		s.rules, sla, time.Now())
+		rules, sla, time.Now())
 }
 
 // storeForHuman stores a message for a conversation a human holds.

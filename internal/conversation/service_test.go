@@ -6,9 +6,11 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-support/switchboard/content"
 	"github.com/switchboard-support/switchboard/flows"
+	"github.com/switchboard-support/switchboard/handoff"
 	"github.com/switchboard-support/switchboard/internal/chat"
 	"github.com/switchboard-support/switchboard/internal/conversation"
 	"github.com/switchboard-support/switchboard/internal/live"
@@ -377,5 +379,25 @@ func TestOneHistoryAcrossChannels(t *testing.T) {
 	}
 	if len(tg.Replies) == 0 || !strings.Contains(tg.Replies[0].Text, "Enjoy") {
 		t.Fatalf("the flow started on the web did not continue in telegram: %+v", tg.Replies)
+	}
+}
+
+func TestPriorityRulesFromSettings(t *testing.T) {
+	st := storetest.SQLite(t)
+	ctx := context.Background()
+	svc := conversation.New(st, defaultEngine, conversation.Options{})
+	for _, tt := range []struct {
+		vip  string
+		want handoff.Priority
+	}{{"1", handoff.PriorityHigh}, {"3", handoff.PriorityCritical}} {
+		p := chat.Player{ID: "vip-" + tt.vip, Locale: "en", Attributes: map[string]string{"vip_level": tt.vip}}
+		res, err := svc.Send(ctx, conversation.Inbound{Player: p, Channel: chat.ChannelWebchat, ClientID: "1", Text: "can i speak to a real person please"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tk, err := st.OpenTicket(ctx, res.Conversation.ID)
+		if err != nil || tk.Priority != tt.want || tk.DueAt.Sub(tk.CreatedAt) != 3*time.Minute {
+			t.Errorf("vip %s: ticket %+v %v, want %s due in the chat SLA of 3m", tt.vip, tk, err, tt.want)
+		}
 	}
 }
