@@ -303,30 +303,39 @@ func TestRestartMidFlowContinues(t *testing.T) {
 	})
 }
 
-func TestInterruptedTurnIsCompletedOnRetry(t *testing.T) {
+func TestRetryOfMessageToAHumanIsNotBotAnswered(t *testing.T) {
 	st := storetest.SQLite(t)
 	ctx := context.Background()
-	p := chat.Player{ID: "p1", Name: "Ann", Locale: "en"}
-	// The message was stored, then the process died before the bot answered.
-	if _, err := st.UpsertPlayer(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	conv, err := st.OpenConversation(ctx, "p1", chat.ChannelWebchat, "en")
-	if err != nil {
-		t.Fatal(err)
-	}
-	stored, _, err := st.AppendInbound(ctx, chat.Message{ConversationID: conv.ID, Sender: chat.SenderPlayer, SenderID: "p1",
-		Channel: chat.ChannelWebchat, ClientID: "c1", Text: "how do i withdraw"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	svc := conversation.New(st, defaultEngine, conversation.Options{})
-	res, err := svc.Send(ctx, conversation.Inbound{Player: p, Channel: chat.ChannelWebchat, ClientID: "c1", Text: "how do i withdraw"})
+	p := chat.Player{ID: "p1", Name: "Ann", Locale: "en"}
+	send := func(client, text string) conversation.Result {
+		t.Helper()
+		res, err := svc.Send(ctx, conversation.Inbound{Player: p, Channel: chat.ChannelWebchat, ClientID: client, Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	res := send("c1", "i want to talk to a human")
+	if res.Conversation.State != chat.StateQueued {
+		t.Fatalf("state %s, want queued", res.Conversation.State)
+	}
+	first := send("c2", "my deposit is missing")
+	if len(first.Replies) != 0 {
+		t.Fatalf("bot answered while queued: %+v", first.Replies)
+	}
+	tk, err := st.OpenTicket(ctx, res.Conversation.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Duplicate || res.Message.ID != stored.ID || len(res.Replies) == 0 {
-		t.Fatalf("retry after a crash: dup=%v id=%d replies=%d; want the stored message answered", res.Duplicate, res.Message.ID, len(res.Replies))
+	if _, err := st.UpdateTicket(ctx, tk.ID, func(t *handoff.Ticket) error { return t.ReturnToBot() }); err != nil {
+		t.Fatal(err)
+	}
+	// The client retries the message it sent to the human: stored once,
+	// and the bot does not answer it now.
+	again := send("c2", "my deposit is missing")
+	if !again.Duplicate || again.Message.ID != first.Message.ID || len(again.Replies) != 0 {
+		t.Fatalf("retry after return to bot: %+v", again)
 	}
 }
 

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/switchboard-support/switchboard/internal/chat"
 )
 
 // groupCommitter writes the turns that arrive together in one SQLite
@@ -20,6 +23,9 @@ type groupCommitter struct {
 	queue chan *commitRequest
 	stop  chan struct{}
 	done  chan struct{}
+
+	mu     sync.RWMutex // submitters hold it shared; close exclusively
+	closed bool
 }
 
 type commitRequest struct {
@@ -45,11 +51,16 @@ func newGroupCommitter(s *Store) *groupCommitter {
 // submit queues a turn and waits for its transaction to commit.
 func (g *groupCommitter) submit(ctx context.Context, t TurnResult, stateJSON string) (TurnOutcome, error) {
 	req := &commitRequest{turn: t, stateJSON: stateJSON, result: make(chan commitResult, 1)}
+	g.mu.RLock()
+	if g.closed {
+		g.mu.RUnlock()
+		return TurnOutcome{}, chat.Errorf(chat.EUNAVAILABLE, "store closed")
+	}
 	select {
 	case g.queue <- req:
-	case <-g.stop:
-		return TurnOutcome{}, fmt.Errorf("store: closed")
+		g.mu.RUnlock()
 	case <-ctx.Done():
+		g.mu.RUnlock()
 		return TurnOutcome{}, ctx.Err()
 	}
 	// Once queued the turn will be written: wait for the outcome even if
@@ -97,7 +108,10 @@ func (g *groupCommitter) write(batch []*commitRequest) {
 	err := db.Transaction(func(tx *gorm.DB) error {
 		now := g.s.now()
 		for i, req := range batch {
-			results[i] = writeInSavepoint(tx, "t"+strconv.Itoa(i), req, now)
+			var err error
+			if results[i], err = writeInSavepoint(tx, "t"+strconv.Itoa(i), req, now); err != nil {
+				return err // the transaction's state is unknown: fail the whole batch
+			}
 		}
 		return nil
 	})
@@ -110,22 +124,31 @@ func (g *groupCommitter) write(batch []*commitRequest) {
 	}
 }
 
-func writeInSavepoint(tx *gorm.DB, name string, req *commitRequest, now time.Time) commitResult {
+// writeInSavepoint writes one turn in its own savepoint. The turn's own
+// failure is its result; a failure of the savepoint machinery itself is
+// returned as fatal, and fails the batch.
+func writeInSavepoint(tx *gorm.DB, name string, req *commitRequest, now time.Time) (commitResult, error) {
 	if err := tx.SavePoint(name).Error; err != nil {
-		return commitResult{err: fmt.Errorf("store: savepoint: %w", err)}
+		return commitResult{}, fmt.Errorf("store: savepoint: %w", err)
 	}
 	out, err := completeTurn(tx, req.turn, req.stateJSON, now)
 	if err != nil {
 		if rbErr := tx.RollbackTo(name).Error; rbErr != nil {
-			return commitResult{err: fmt.Errorf("store: roll back turn: %w (after %v)", rbErr, err)}
+			return commitResult{}, fmt.Errorf("store: roll back turn: %w (after %v)", rbErr, err)
 		}
-		return commitResult{err: err}
+		return commitResult{err: err}, nil
 	}
-	return commitResult{out: out}
+	return commitResult{out: out}, nil
 }
 
-// close stops the committer after the queued turns are written.
+// close stops the committer after the queued turns are written; later
+// submits fail with EUNAVAILABLE. It is safe to call more than once.
 func (g *groupCommitter) close() {
-	close(g.stop)
+	g.mu.Lock()
+	if !g.closed {
+		g.closed = true
+		close(g.stop)
+	}
+	g.mu.Unlock()
 	<-g.done
 }

@@ -23,7 +23,10 @@ func (s *Store) AppendInbound(ctx context.Context, m chat.Message) (stored chat.
 	if err != nil {
 		return chat.Message{}, false, err
 	}
-	row.CreatedAt = s.now()
+	// Handled: no bot turn is owed for a message stored without one (a
+	// human holds the conversation, or it is a system line), so a retry
+	// never makes the bot answer it later.
+	row.CreatedAt, row.Handled = s.now(), true
 	db, done := s.w(ctx)
 	err = db.Transaction(func(tx *gorm.DB) error {
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)

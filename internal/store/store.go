@@ -162,8 +162,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes the database connections.
 func (s *Store) Close() error {
 	if s.commits != nil {
-		s.commits.close()
-		s.commits = nil
+		s.commits.close() // the field stays: later turns get EUNAVAILABLE
 	}
 	if s.stopCheckpoints != nil {
 		s.stopCheckpoints()
