@@ -10,7 +10,10 @@ type State struct {
 	Intent   string            `json:"intent,omitempty"`   // intent that started the flow
 	Question string            `json:"question,omitempty"` // the message that started the flow
 	Locale   string            `json:"locale,omitempty"`   // language the player writes in, once detected
-	Version  int64             `json:"-"`                  // optimistic-concurrency counter, kept by the store
+	// Awaiting marks a question the conversation service (not a flow) asked,
+	// e.g. "csat_comment:12": the next message answers it.
+	Awaiting string `json:"awaiting,omitempty"`
+	Version  int64  `json:"-"` // optimistic-concurrency counter, kept by the store
 }
 
 // Waiting reports whether the conversation waits for an answer to an ask or

@@ -219,7 +219,7 @@ func newApp(d appDeps) *app {
 	}))
 	wc.Register(e)
 	dk := desk.New(d.store, h, d.engine, desk.Options{AnswerTimeout: d.cfg.answerTimeout, Interval: d.cfg.deskInterval,
-		OnMetrics: m.ObserveOperators, Logger: d.log})
+		OnMetrics: m.ObserveOperators, OnBreach: m.ObserveBreach, Logger: d.log})
 	console.New(console.Options{Store: d.store, Desk: dk, Hub: h, SecureCookies: d.cfg.secureCookies, Logger: d.log}).Register(e)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", func(c echo.Context) error {

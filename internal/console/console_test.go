@@ -350,8 +350,16 @@ func TestOperatorPathEndToEnd(t *testing.T) {
 	if err != nil || len(res.Replies) != 1 || !strings.Contains(res.Replies[0].Text, "Thank you for your rating") {
 		t.Fatalf("rating: %+v %v", res, err)
 	}
+	if b := res.Replies[0].Buttons; len(b) != 1 || b[0].Payload != "csat:skip" {
+		t.Fatalf("comment invitation buttons: %+v", b)
+	}
+	res, err = e.svc.Send(ctx, conversation.Inbound{Player: chat.Player{ID: "p1", Name: "Ivan", Locale: "en"},
+		Channel: chat.ChannelWebchat, ClientID: "comment", Text: "Anna was quick, thanks"})
+	if err != nil || len(res.Replies) != 1 || !strings.Contains(res.Replies[0].Text, "comment") {
+		t.Fatalf("comment: %+v %v", res, err)
+	}
 	got, _ = e.st.Ticket(ctx, ticket.ID)
-	if got.CSAT != 4 || got.Status != handoff.StatusResolved {
+	if got.CSAT != 4 || got.CSATComment != "Anna was quick, thanks" || got.Status != handoff.StatusResolved {
 		t.Fatalf("rated ticket: %+v", got)
 	}
 	// The bot answers again.

@@ -49,6 +49,7 @@ type ticketJSON struct {
 	ResolvedAt      *time.Time `json:"resolved_at"`
 	Breached        bool       `json:"breached"`
 	CSAT            int        `json:"csat"`
+	CSATComment     string     `json:"csat_comment"`
 }
 
 func optTime(t time.Time) *time.Time {
@@ -62,7 +63,8 @@ func toTicketJSON(t handoff.Ticket, playerName string, now time.Time) ticketJSON
 	return ticketJSON{ID: t.ID, ConversationID: t.ConversationID, Player: playerRef{ID: t.PlayerID, Name: playerName},
 		Skill: t.Skill, Priority: string(t.Priority), Reason: t.Reason, Channel: string(t.Channel), Status: string(t.Status),
 		OperatorID: t.OperatorID, CreatedAt: t.CreatedAt, DueAt: t.DueAt, AssignedAt: optTime(t.AssignedAt),
-		FirstResponseAt: optTime(t.FirstResponseAt), ResolvedAt: optTime(t.ResolvedAt), Breached: t.Breached(now), CSAT: t.CSAT}
+		FirstResponseAt: optTime(t.FirstResponseAt), ResolvedAt: optTime(t.ResolvedAt), Breached: t.Breached(now), CSAT: t.CSAT,
+		CSATComment: t.CSATComment}
 }
 
 type messageJSON struct {

@@ -194,8 +194,8 @@ func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conver
 		if err != nil {
 			return Result{}, err
 		}
-		if reply, ok := s.rate(ctx, conv, msg.Text); ok {
-			out = flows.Output{State: state, Replies: []chat.Reply{{Text: reply}}}
+		if o, ok := s.csat(ctx, conv, msg.Text, state); ok {
+			out = o
 		} else if out, err = s.runEngine(ctx, player, conv, msg, state); err != nil {
 			return Result{}, err
 		}
@@ -260,21 +260,61 @@ func (s *Service) runEngine(ctx context.Context, player chat.Player, conv chat.C
 }
 
 // csatPrefix is the payload prefix of the rating buttons sent after an
-// operator resolves a conversation ("csat:5").
-const csatPrefix = "csat:"
+// operator resolves a conversation ("csat:5"); "csat:skip" declines the
+// comment.
+const (
+	csatPrefix  = "csat:"
+	csatSkip    = "csat:skip"
+	csatAwaitOn = "csat_comment:"
+	// maxCSATComment bounds the optional comment (as handoff does).
+	maxCSATComment = handoff.MaxCSATComment
+)
 
-// rate records a rating button press on the conversation's latest
-// resolved, unrated ticket and returns the thanks; ok is false when text
-// is not a rating or there is nothing to rate.
-func (s *Service) rate(ctx context.Context, conv chat.Conversation, text string) (string, bool) {
-	digits, ok := strings.CutPrefix(strings.TrimSpace(text), csatPrefix)
+// csat handles the rating after a human resolved the conversation: a
+// rating button press records the score on the latest resolved, unrated
+// ticket and invites an optional comment; the next message is that
+// comment (or the skip button). ok is false for any other message.
+func (s *Service) csat(ctx context.Context, conv chat.Conversation, text string, state flows.State) (flows.Output, bool) {
+	text = strings.TrimSpace(text)
+	ru := conv.Locale == chat.LocaleRU
+	say := func(en, rus string, buttons ...chat.Button) chat.Reply {
+		if ru {
+			return chat.Reply{Text: rus, Buttons: buttons}
+		}
+		return chat.Reply{Text: en, Buttons: buttons}
+	}
+	if id, ok := strings.CutPrefix(state.Awaiting, csatAwaitOn); ok {
+		state.Awaiting = ""
+		if text == csatSkip {
+			return flows.Output{State: state, Replies: []chat.Reply{say("All right. Write any time you need help.",
+				"Хорошо. Если понадобится помощь, пишите в любое время.")}}, true
+		}
+		ticketID, _ := strconv.ParseInt(id, 10, 64)
+		comment := text
+		if len(comment) > maxCSATComment {
+			comment = strings.ToValidUTF8(comment[:maxCSATComment], "")
+		}
+		_, err := s.store.UpdateTicket(ctx, ticketID, func(t *handoff.Ticket) error {
+			if t.CSAT == 0 || t.CSATComment != "" {
+				return chat.Errorf(chat.ECONFLICT, "ticket %d takes no comment now", t.ID)
+			}
+			t.CSATComment = comment
+			return nil
+		})
+		if err != nil {
+			return flows.Output{}, false // not a comment after all: let the bot answer
+		}
+		return flows.Output{State: state, Replies: []chat.Reply{say("Thank you — your comment goes to the support team.",
+			"Спасибо — ваш комментарий передан команде поддержки.")}}, true
+	}
+	digits, ok := strings.CutPrefix(text, csatPrefix)
 	score, err := strconv.Atoi(digits)
 	if !ok || err != nil || score < 1 || score > 5 {
-		return "", false
+		return flows.Output{}, false
 	}
 	tickets, err := s.store.Tickets(ctx, conv.ID)
 	if err != nil {
-		return "", false
+		return flows.Output{}, false
 	}
 	for i := len(tickets) - 1; i >= 0; i-- {
 		t := tickets[i]
@@ -282,14 +322,18 @@ func (s *Service) rate(ctx context.Context, conv chat.Conversation, text string)
 			continue
 		}
 		if _, err := s.store.UpdateTicket(ctx, t.ID, func(t *handoff.Ticket) error { return t.Rate(score, "") }); err != nil {
-			return "", false
+			return flows.Output{}, false
 		}
-		if conv.Locale == chat.LocaleRU {
-			return "Спасибо за оценку! Если понадобится помощь, пишите в любое время.", true
+		state.Awaiting = csatAwaitOn + strconv.FormatInt(t.ID, 10)
+		skip := chat.Button{Label: "No, thanks", Payload: csatSkip}
+		if ru {
+			skip.Label = "Нет, спасибо"
 		}
-		return "Thank you for your rating! Write any time you need help.", true
+		return flows.Output{State: state, Replies: []chat.Reply{say(
+			"Thank you for your rating! Would you like to add a comment? Just write it here.",
+			"Спасибо за оценку! Хотите добавить комментарий? Просто напишите его здесь.", skip)}}, true
 	}
-	return "", false
+	return flows.Output{}, false
 }
 
 // newTicket builds the queued ticket for a handoff: the flow's skill and

@@ -34,8 +34,10 @@ type Options struct {
 	Interval time.Duration
 	// OnMetrics, if set, receives the quality figures after every loop.
 	OnMetrics func([]handoff.OperatorStats, map[int64]string)
-	Logger    *slog.Logger
-	Now       func() time.Time
+	// OnBreach, if set, learns of every ticket whose first answer went late.
+	OnBreach func(handoff.Ticket)
+	Logger   *slog.Logger
+	Now      func() time.Time
 }
 
 // Desk is the operator-side service.

@@ -130,6 +130,9 @@ func (d *Desk) lateNotices(ctx context.Context, now time.Time) error {
 		d.system(ctx, conv, handoff.LateNotice(conv.Locale, position, wait), nil)
 		d.notify.NotifyStaff(chat.Event{Type: chat.EventQueue, PlayerID: conv.PlayerID, Conversation: conv})
 		d.log.Info("sla breach: player told", "ticket", t.ID, "position", position)
+		if d.opts.OnBreach != nil {
+			d.opts.OnBreach(t)
+		}
 	}
 	return nil
 }

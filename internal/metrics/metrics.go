@@ -24,6 +24,7 @@ type Metrics struct {
 	HTTP        *prometheus.HistogramVec
 	WebSockets  prometheus.Gauge
 	operators   *prometheus.GaugeVec
+	breaches    *prometheus.CounterVec
 }
 
 // New creates and registers the collectors (plus Go and process metrics).
@@ -47,8 +48,10 @@ func New() *Metrics {
 		operators: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "switchboard_operator",
 			Help: "Operator quality over the last 30 days by figure: resolved, first_response_seconds, handle_seconds, csat, sla_hit_rate (operator \"all\" = the desk)."},
 			[]string{"operator", "figure"}),
+		breaches: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "switchboard_sla_breaches_total",
+			Help: "Tickets whose first answer went past its SLA target, by channel and skill."}, []string{"channel", "skill"}),
 	}
-	m.Registry.MustRegister(m.turns, m.turnSeconds, m.intents, m.handoffs, m.errors, m.HTTP, m.WebSockets, m.operators,
+	m.Registry.MustRegister(m.turns, m.turnSeconds, m.intents, m.handoffs, m.errors, m.HTTP, m.WebSockets, m.operators, m.breaches,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -95,6 +98,11 @@ func (m *Metrics) ObserveOperators(stats []handoff.OperatorStats, names map[int6
 			m.operators.WithLabelValues(who, "sla_hit_rate").Set(st.SLAHitRate)
 		}
 	}
+}
+
+// ObserveBreach counts a ticket whose first answer went late.
+func (m *Metrics) ObserveBreach(t handoff.Ticket) {
+	m.breaches.WithLabelValues(string(t.Channel), t.Skill).Inc()
 }
 
 // Error counts an error at where.
