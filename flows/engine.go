@@ -369,5 +369,6 @@ func (t *turn) vars() Vars {
 	}
 	p["id"], p["name"] = t.in.Player.ID, t.in.Player.Name
 	return Vars{Player: p, Slots: t.state.Slots, Locale: t.locale, Channel: string(t.in.Channel),
-		Input: t.in.Text, Question: t.state.Question, Intent: t.state.Intent}
+		Input: t.in.Text, Question: t.state.Question, Intent: t.state.Intent,
+		Wait: waitWords(t.b.Settings.SLA[t.in.Channel].FirstResponse, t.locale)}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/switchboard-support/switchboard/internal/chat"
 )
@@ -272,6 +273,23 @@ func TestReplyLocaleFollowsThePlayer(t *testing.T) {
 	for _, tt := range tests {
 		if got := detectLocale(tt.text); got != tt.want {
 			t.Errorf("detectLocale(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestWaitWords(t *testing.T) {
+	tests := []struct {
+		d      time.Duration
+		locale string
+		want   string
+	}{
+		{3 * time.Minute, "en", "3 minutes"}, {time.Minute, "en", "1 minute"}, {6 * time.Hour, "en", "6 hours"},
+		{3 * time.Minute, "ru", "3 минуты"}, {6 * time.Hour, "ru", "6 часов"}, {21 * time.Minute, "ru", "21 минуту"},
+		{11 * time.Minute, "ru", "11 минут"}, {0, "en", "3 minutes"}, {90 * time.Minute, "en", "90 minutes"},
+	}
+	for _, tt := range tests {
+		if got := waitWords(tt.d, tt.locale); got != tt.want {
+			t.Errorf("waitWords(%s, %s) = %q, want %q", tt.d, tt.locale, got, tt.want)
 		}
 	}
 }

@@ -33,7 +33,8 @@ var placeholder = regexp.MustCompile(`\{\{\s*([^{}]*?)\s*\}\}`)
 
 // Vars are the values a template can name: player.name, player.id,
 // player.<attribute>, slots.<slot>, locale, channel, input (this message),
-// question (the message that started the flow), intent.
+// question (the message that started the flow), intent, wait (the
+// channel's first-answer target, e.g. "3 minutes").
 type Vars struct {
 	Player   map[string]string
 	Slots    map[string]string
@@ -42,6 +43,7 @@ type Vars struct {
 	Input    string
 	Question string
 	Intent   string
+	Wait     string // the channel's first-answer target, in words ("3 minutes")
 }
 
 // Lookup returns a variable's value; unknown or unset variables are empty.
@@ -62,6 +64,8 @@ func (v Vars) Lookup(name string) string {
 		return v.Question
 	case "intent":
 		return v.Intent
+	case "wait":
+		return v.Wait
 	}
 	return ""
 }
@@ -80,7 +84,7 @@ func render(s string, v Vars) string {
 func checkVar(name string, slots map[string]bool) string {
 	ns, key, dotted := strings.Cut(name, ".")
 	switch ns {
-	case "locale", "channel", "input", "question", "intent":
+	case "locale", "channel", "input", "question", "intent", "wait":
 		if dotted {
 			return "variable " + name + " has no fields"
 		}
@@ -99,7 +103,7 @@ func checkVar(name string, slots map[string]bool) string {
 		}
 		return ""
 	}
-	return "unknown variable " + name + " (known: player.*, slots.*, locale, channel, input, question, intent)"
+	return "unknown variable " + name + " (known: player.*, slots.*, locale, channel, input, question, intent, wait)"
 }
 
 // checkTemplate reports unknown variables and unbalanced braces in s.

@@ -168,13 +168,13 @@ func defaultScenarios() []scenario {
 			msg string
 			exp expect
 		}{
-			turn("can i speak to a real person please", expect{intent: "human", say: "passed your conversation", handoff: "general/high"}),
+			turn("can i speak to a real person please", expect{intent: "human", say: "usually within 3 minutes", handoff: "general/high"}),
 			turn("hello?", expect{silent: true}),
 		}},
 		{"human", "ru", []struct {
 			msg string
 			exp expect
-		}{turn("позовите живого оператора", expect{intent: "human", say: "передал ваш диалог", handoff: "general/high"})}},
+		}{turn("позовите живого оператора", expect{intent: "human", say: "обычно за 3 минуты", handoff: "general/high"})}},
 		{"out_of_scope", "en", []struct {
 			msg string
 			exp expect
