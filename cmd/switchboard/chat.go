@@ -71,15 +71,7 @@ func loadDirIntoEngine(ctx context.Context, c config, engine *flows.Engine) erro
 	if err != nil {
 		return err
 	}
-	files, err := flows.ReadFS(seed)
-	if err != nil {
-		return err
-	}
-	b, err := live.Validate(files)
-	if err != nil {
-		return err
-	}
-	rt, err := flows.NewRuntime(ctx, b, flows.RuntimeOptions{})
+	rt, err := live.Build(ctx, seed, flows.RuntimeOptions{})
 	if err != nil {
 		return err
 	}

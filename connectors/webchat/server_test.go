@@ -34,20 +34,12 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	files, err := flows.ReadFS(content.FS)
-	if err == nil {
-		var b *flows.Bundle
-		if b, err = live.Validate(files); err == nil {
-			var rt *flows.Runtime
-			if rt, err = flows.NewRuntime(context.Background(), b, flows.RuntimeOptions{}); err == nil {
-				engine = flows.NewEngine(rt)
-			}
-		}
-	}
+	rt, err := live.Build(context.Background(), content.FS, flows.RuntimeOptions{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	engine = flows.NewEngine(rt)
 	os.Exit(m.Run())
 }
 

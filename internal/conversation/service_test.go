@@ -22,17 +22,7 @@ import (
 var defaultEngine *flows.Engine
 
 func TestMain(m *testing.M) {
-	files, err := flows.ReadFS(content.FS)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	b, err := live.Validate(files)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	rt, err := flows.NewRuntime(context.Background(), b, flows.RuntimeOptions{})
+	rt, err := live.Build(context.Background(), content.FS, flows.RuntimeOptions{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

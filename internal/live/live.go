@@ -59,6 +59,21 @@ func (c *Content) Start(ctx context.Context, seed fs.FS) error {
 	return err
 }
 
+// Build reads, validates and readies a content tree without storing or
+// publishing it: for trying content (switchboard chat --content-dir) and
+// for tests.
+func Build(ctx context.Context, fsys fs.FS, opts flows.RuntimeOptions) (*flows.Runtime, error) {
+	files, err := flows.ReadFS(fsys)
+	if err != nil {
+		return nil, err
+	}
+	b, err := Validate(files)
+	if err != nil {
+		return nil, err
+	}
+	return flows.NewRuntime(ctx, b, opts)
+}
+
 // Validate parses files as a bundle and returns every problem found.
 func Validate(files map[string][]byte) (*flows.Bundle, error) {
 	return flows.ParseBundle(files, store.ContentHash(files))
