@@ -22,6 +22,7 @@ const (
 	writeTimeout      = 10 * time.Second
 	maxFrameBytes     = 16 << 10
 	backlogPage       = 200 // messages replayed per history read on resume
+	typingEvery       = 2 * time.Second
 )
 
 type clientFrame struct {
@@ -128,6 +129,7 @@ func (s *Server) serveSocket(ctx context.Context, conn *websocket.Conn) (websock
 	}()
 	ping := time.NewTicker(pingInterval)
 	defer ping.Stop()
+	var lastTyping time.Time
 	for {
 		select {
 		case <-s.shutdown:
@@ -152,8 +154,13 @@ func (s *Server) serveSocket(ctx context.Context, conn *websocket.Conn) (websock
 					return websocket.StatusGoingAway, ""
 				}
 			}
-			if f.Type == "typing" {
-				s.opts.Hub.NotifyStaff(chat.Event{Type: chat.EventTyping, PlayerID: p.ID, Conversation: conv, Sender: chat.SenderPlayer})
+			// Typing reaches the console at most every typingEvery, and only
+			// while a human holds or awaits the conversation.
+			if f.Type == "typing" && time.Since(lastTyping) >= typingEvery {
+				lastTyping = time.Now()
+				if cur, err := s.opts.Service.Current(ctx, p.ID); err == nil && cur.State != chat.StateBot {
+					s.opts.Hub.NotifyStaff(chat.Event{Type: chat.EventTyping, PlayerID: p.ID, Conversation: cur, Sender: chat.SenderPlayer})
+				}
 			}
 		case ev, ok := <-sub.C:
 			if !ok {

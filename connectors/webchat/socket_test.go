@@ -225,24 +225,44 @@ func TestPlayerTypingReachesStaff(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	tok := e.token("p1", "en")
+	if res := e.send(tok, "h1", "i want to talk to a real person"); res.Conversation.State != "queued" {
+		t.Fatalf("state %s, want queued", res.Conversation.State)
+	}
 	staff := e.hub.SubscribeStaff()
 	defer staff.Close()
 	conn := e.dial(ctx)
-	if err := wsjson.Write(ctx, conn, map[string]any{"type": "auth", "token": e.token("p1", "en")}); err != nil {
+	if err := wsjson.Write(ctx, conn, map[string]any{"type": "auth", "token": tok}); err != nil {
 		t.Fatal(err)
 	}
-	readFrame(t, ctx, conn) // ready
-	if err := wsjson.Write(ctx, conn, map[string]string{"type": "typing"}); err != nil {
-		t.Fatal(err)
+	for f := readFrame(t, ctx, conn); f.Type != "ready"; f = readFrame(t, ctx, conn) {
 	}
-	for {
-		select {
-		case ev := <-staff.C:
-			if ev.Type == chat.EventTyping && ev.Sender == chat.SenderPlayer && ev.PlayerID == "p1" {
-				return
-			}
-		case <-ctx.Done():
-			t.Fatal("staff never saw the player typing")
+	// A flood of typing frames reaches staff throttled, never dropping them.
+	for range 50 {
+		if err := wsjson.Write(ctx, conn, map[string]string{"type": "typing"}); err != nil {
+			t.Fatal(err)
 		}
+	}
+	if err := wsjson.Write(ctx, conn, map[string]string{"type": "ping"}); err != nil {
+		t.Fatal(err)
+	}
+	for f := readFrame(t, ctx, conn); f.Type != "pong"; f = readFrame(t, ctx, conn) {
+	}
+	typing := 0
+	for done := false; !done; {
+		select {
+		case ev, ok := <-staff.C:
+			if !ok {
+				t.Fatal("the staff subscription was dropped")
+			}
+			if ev.Type == chat.EventTyping && ev.Sender == chat.SenderPlayer && ev.PlayerID == "p1" {
+				typing++
+			}
+		default:
+			done = true
+		}
+	}
+	if typing != 1 {
+		t.Fatalf("staff saw %d typing events from a flood of 50, want 1 (throttled)", typing)
 	}
 }

@@ -126,6 +126,7 @@ func (c *client) do(method, path string, body any, out any) int {
 	if c.csrf != "" {
 		req.Header.Set("X-CSRF-Token", c.csrf)
 	}
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
 		c.e.t.Fatal(err)
@@ -183,6 +184,17 @@ func TestLoginSessionsAndCSRF(t *testing.T) {
 	if code := c.do("POST", "/console/api/presence", map[string]string{"presence": "online"}, nil); code != 200 {
 		t.Errorf("presence with the csrf token: %d", code)
 	}
+	// A cross-site form posts text/plain: refused.
+	req, _ := http.NewRequest("POST", e.srv.URL+"/console/login", strings.NewReader(`{"login":"anna","password":"password-anna"}`))
+	req.Header.Set("Content-Type", "text/plain")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 400 {
+		t.Errorf("text/plain login: %v %v, want 400", resp, err)
+	}
+	c.csrf = ""
+	if code := c.do("POST", "/console/logout", nil, nil); code != 403 {
+		t.Errorf("logout without csrf: %d, want 403", code)
+	}
+	c.csrf = good
 	if code := c.do("POST", "/console/logout", nil, nil); code != 204 {
 		t.Errorf("logout: %d", code)
 	}
@@ -219,11 +231,18 @@ func TestRoles(t *testing.T) {
 	if code := op.do("GET", "/console/api/canned", nil, &list); code != 200 || len(list.Canned) != 1 {
 		t.Errorf("operators read canned responses: %d %+v", code, list)
 	}
-	// An editor handles no tickets.
+	// An editor handles no tickets and reads no player's conversation.
 	ticket := e.handoff("p1", "i want to talk to a human")
 	ed.do("POST", "/console/api/presence", map[string]string{"presence": "online"}, nil)
-	if code := ed.do("POST", fmt.Sprintf("/console/api/tickets/%d/claim", ticket.ID), nil, nil); code != 403 {
-		t.Errorf("editor claiming: %d, want 403", code)
+	for _, call := range []struct{ method, path string }{
+		{"POST", fmt.Sprintf("/console/api/tickets/%d/claim", ticket.ID)},
+		{"GET", fmt.Sprintf("/console/api/conversations/%d", ticket.ConversationID)},
+		{"POST", fmt.Sprintf("/console/api/conversations/%d/notes", ticket.ConversationID)},
+		{"GET", "/console/api/queue"},
+	} {
+		if code := ed.do(call.method, call.path, map[string]string{"text": "x"}, nil); code != 403 {
+			t.Errorf("editor %s %s: %d, want 403", call.method, call.path, code)
+		}
 	}
 }
 
@@ -344,6 +363,11 @@ func TestOperatorPathEndToEnd(t *testing.T) {
 	}
 	if b := res.Replies[0].Buttons; len(b) != 1 || b[0].Payload != "csat:skip" {
 		t.Fatalf("comment invitation buttons: %+v", b)
+	}
+	res, err = e.svc.Send(ctx, conversation.Inbound{Player: chat.Player{ID: "p1", Name: "Ivan", Locale: "en"},
+		Channel: chat.ChannelWebchat, ClientID: "rate-again", Text: "csat:5"})
+	if err != nil || len(res.Replies) != 1 || !strings.Contains(res.Replies[0].Text, "already recorded") {
+		t.Fatalf("second press: %+v %v", res, err)
 	}
 	res, err = e.svc.Send(ctx, conversation.Inbound{Player: chat.Player{ID: "p1", Name: "Ivan", Locale: "en"},
 		Channel: chat.ChannelWebchat, ClientID: "comment", Text: "Anna was quick, thanks"})

@@ -135,8 +135,13 @@ func staff(c echo.Context) handoff.Operator {
 	return op
 }
 
-// decodeJSON reads a small JSON body strictly.
+// decodeJSON reads a small JSON body strictly. The Content-Type must say
+// JSON: a cross-site form cannot send that without a CORS preflight, so a
+// forged login or call is refused before its body is read.
 func decodeJSON(c echo.Context, v any) error {
+	if ct := c.Request().Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		return chat.Errorf(chat.EINVALID, "content type must be application/json")
+	}
 	body, err := io.ReadAll(io.LimitReader(c.Request().Body, 64<<10))
 	if err != nil {
 		return chat.Errorf(chat.EINVALID, "read body: %v", err)

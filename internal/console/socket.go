@@ -9,7 +9,14 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/switchboard-support/switchboard/internal/chat"
+	"github.com/switchboard-support/switchboard/internal/store"
 )
+
+// closeSessionEnded closes a console socket whose session is gone.
+const closeSessionEnded = websocket.StatusCode(4401)
+
+// sessionCheckEvery is how soon a console socket notices its session ended.
+const sessionCheckEvery = 30 * time.Second
 
 type frame struct {
 	Type           string       `json:"type"`
@@ -29,6 +36,7 @@ func (s *Server) handleSocket(c echo.Context) error {
 	defer conn.CloseNow()
 	ctx, cancel := context.WithCancel(c.Request().Context())
 	defer cancel()
+	sess := c.Get(sessionKey).(store.Session)
 	sub := s.opts.Hub.SubscribeStaff()
 	if sub == nil {
 		_ = conn.Close(websocket.StatusServiceRestart, "shutting down")
@@ -48,7 +56,7 @@ func (s *Server) handleSocket(c echo.Context) error {
 		}
 	}()
 	names := s.staffNames(ctx)
-	ping := time.NewTicker(30 * time.Second)
+	ping := time.NewTicker(sessionCheckEvery)
 	defer ping.Stop()
 	for {
 		select {
@@ -69,6 +77,12 @@ func (s *Server) handleSocket(c echo.Context) error {
 				return nil
 			}
 		case <-ping.C:
+			// The session may have ended (logout, disable, password change):
+			// the socket ends with it.
+			if _, err := s.opts.Store.Session(ctx, sess.TokenHash); err != nil {
+				_ = conn.Close(closeSessionEnded, "session ended")
+				return nil
+			}
 			if err := conn.Ping(ctx); err != nil {
 				return nil
 			}

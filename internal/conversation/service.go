@@ -284,6 +284,11 @@ func (s *Service) csat(ctx context.Context, conv chat.Conversation, text string,
 		return chat.Reply{Text: en, Buttons: buttons}
 	}
 	if id, ok := strings.CutPrefix(state.Awaiting, csatAwaitOn); ok {
+		if strings.HasPrefix(text, csatPrefix) && text != csatSkip {
+			// A second press (double click, another tab): already rated.
+			return flows.Output{State: state, Replies: []chat.Reply{say("Your rating is already recorded — thank you!",
+				"Ваша оценка уже учтена — спасибо!")}}, true
+		}
 		state.Awaiting = ""
 		if text == csatSkip {
 			return flows.Output{State: state, Replies: []chat.Reply{say("All right. Write any time you need help.",

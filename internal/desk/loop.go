@@ -45,7 +45,14 @@ func (d *Desk) Tick(ctx context.Context) error {
 		return err
 	}
 	for _, id := range handoff.Stale(open, ops, now, d.opts.AnswerTimeout) {
-		t, err := d.store.UpdateTicket(ctx, id, func(t *handoff.Ticket) error { return t.Release() })
+		// Decide again on the locked row: the operator may have answered,
+		// or someone may have claimed or moved the ticket, since the snapshot.
+		t, err := d.store.UpdateTicket(ctx, id, func(t *handoff.Ticket) error {
+			if len(handoff.Stale([]handoff.Ticket{*t}, ops, now, d.opts.AnswerTimeout)) == 0 {
+				return chat.Errorf(chat.ECONFLICT, "ticket %d is no longer stale", t.ID)
+			}
+			return t.Release()
+		})
 		if err != nil {
 			d.log.Warn("release stale ticket", "ticket", id, "err", err)
 			continue
@@ -109,8 +116,10 @@ func (d *Desk) lateNotices(ctx context.Context, now time.Time) error {
 	}
 	for _, late := range handoff.LateUnnotified(open, now) {
 		t, err := d.store.UpdateTicket(ctx, late.ID, func(t *handoff.Ticket) error {
-			if t.BreachNotified {
-				return chat.Errorf(chat.ECONFLICT, "already notified")
+			// Still late on the locked row? It may have been answered or
+			// resolved since the snapshot.
+			if len(handoff.LateUnnotified([]handoff.Ticket{*t}, now)) == 0 {
+				return chat.Errorf(chat.ECONFLICT, "ticket %d is not late any more", t.ID)
 			}
 			t.BreachNotified = true
 			return nil

@@ -38,12 +38,17 @@ const subscriberBuffer = 16
 // Subscribe registers a subscriber for playerID. It returns nil when the
 // hub is shut down.
 func (h *Hub) Subscribe(playerID string) *Subscription {
+	return h.subscribe(playerID, subscriberBuffer)
+}
+
+func (h *Hub) subscribe(key string, buffer int) *Subscription {
+	playerID := key
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return nil
 	}
-	c := make(chan chat.Event, subscriberBuffer)
+	c := make(chan chat.Event, buffer)
 	s := &Subscription{C: c, c: c, playerID: playerID, hub: h}
 	if h.subs[playerID] == nil {
 		h.subs[playerID] = map[*Subscription]struct{}{}
@@ -74,9 +79,12 @@ func (s *Subscription) closeLocked() {
 // staffKey subscribes to every event of every player: the operator console.
 const staffKey = "\x00staff"
 
+// staffBuffer is the lag a console may have: it sees every player's events.
+const staffBuffer = 1024
+
 // SubscribeStaff registers a subscriber that receives every event, for
 // every player, and the staff-only events of NotifyStaff.
-func (h *Hub) SubscribeStaff() *Subscription { return h.Subscribe(staffKey) }
+func (h *Hub) SubscribeStaff() *Subscription { return h.subscribe(staffKey, staffBuffer) }
 
 // Notify delivers ev to the player's subscribers and to staff, without
 // blocking.
