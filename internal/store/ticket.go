@@ -93,14 +93,25 @@ func (s *Store) TicketsSince(ctx context.Context, since time.Time) ([]handoff.Ti
 }
 
 // ClaimTicket gives a queued ticket to an operator at now, atomically: the
-// operator's row and the ticket are locked (FOR UPDATE; the ticket with SKIP
-// LOCKED on PostgreSQL, SQLite's single writer serialises instead), the
-// operator's assigned tickets are counted, handoff.CanClaim decides, and the
-// conversation goes to the operator. It fails with ENOTFOUND for an unknown
-// ticket or operator, ECONFLICT when another claim holds the ticket, the
-// ticket is not queued, or the operator is not online or is full, and
+// operator's row and the ticket are locked (FOR UPDATE; SQLite's single
+// writer serialises instead), the operator's assigned tickets are counted,
+// handoff.CanClaim decides, and the conversation goes to the operator. A
+// concurrent claim waits for the first and then finds the ticket taken. It
+// fails with ENOTFOUND for an unknown ticket or operator, ECONFLICT when
+// the ticket is not queued or the operator is not online or is full, and
 // EFORBIDDEN as CanClaim does.
 func (s *Store) ClaimTicket(ctx context.Context, ticketID, operatorID int64, now time.Time) (handoff.Ticket, error) {
+	out, err := s.giveTicket(ctx, ticketID, operatorID, now, (*handoff.Ticket).Assign)
+	if err != nil {
+		return handoff.Ticket{}, wrapTx(err, "claim ticket %d", ticketID)
+	}
+	return out, nil
+}
+
+// giveTicket locks the operator and the ticket, applies transition (Assign
+// or TransferToOperator), saves, and hands the conversation to the operator.
+func (s *Store) giveTicket(ctx context.Context, ticketID, operatorID int64, now time.Time,
+	transition func(*handoff.Ticket, handoff.Operator, time.Time) error) (handoff.Ticket, error) {
 	now = dbTime(now)
 	var out handoff.Ticket
 	db, done := s.w(ctx)
@@ -110,12 +121,12 @@ func (s *Store) ClaimTicket(ctx context.Context, ticketID, operatorID int64, now
 		if err != nil {
 			return err
 		}
-		row, err := lockTicket(tx, ticketID, true)
+		row, err := lockTicket(tx, ticketID)
 		if err != nil {
 			return err
 		}
 		t := row.domain()
-		if err := t.Assign(op, now); err != nil {
+		if err := transition(&t, op, now); err != nil {
 			return err
 		}
 		if out, err = saveTicket(tx, t, now); err != nil {
@@ -123,10 +134,7 @@ func (s *Store) ClaimTicket(ctx context.Context, ticketID, operatorID int64, now
 		}
 		return setConversationState(tx, t.ConversationID, chat.StateWithOperator, now)
 	})
-	if err != nil {
-		return handoff.Ticket{}, wrapTx(err, "claim ticket %d", ticketID)
-	}
-	return out, nil
+	return out, err
 }
 
 // ApplyAssignment applies one step of a handoff.AutoAssign plan; it is
@@ -193,28 +201,7 @@ func (s *Store) ClaimNext(ctx context.Context, operatorID int64, now time.Time) 
 // and its tickets counted as ClaimTicket does. The caller checks that the
 // actor may transfer. Errors are those of ClaimTicket and of the transition.
 func (s *Store) TransferToOperator(ctx context.Context, ticketID, operatorID int64, now time.Time) (handoff.Ticket, error) {
-	now = dbTime(now)
-	var out handoff.Ticket
-	db, done := s.w(ctx)
-	defer done()
-	err := db.Transaction(func(tx *gorm.DB) error {
-		op, err := lockOperator(tx, operatorID)
-		if err != nil {
-			return err
-		}
-		row, err := lockTicket(tx, ticketID, false)
-		if err != nil {
-			return err
-		}
-		t := row.domain()
-		if err := t.TransferToOperator(op, now); err != nil {
-			return err
-		}
-		if out, err = saveTicket(tx, t, now); err != nil {
-			return err
-		}
-		return setConversationState(tx, t.ConversationID, chat.StateWithOperator, now)
-	})
+	out, err := s.giveTicket(ctx, ticketID, operatorID, now, (*handoff.Ticket).TransferToOperator)
 	if err != nil {
 		return handoff.Ticket{}, wrapTx(err, "transfer ticket %d to operator %d", ticketID, operatorID)
 	}
@@ -236,7 +223,7 @@ func (s *Store) UpdateTicket(ctx context.Context, id int64, fn func(t *handoff.T
 	db, done := s.w(ctx)
 	defer done()
 	err := db.Transaction(func(tx *gorm.DB) error {
-		row, err := lockTicket(tx, id, false)
+		row, err := lockTicket(tx, id)
 		if err != nil {
 			return err
 		}
@@ -282,32 +269,18 @@ const queueOrder = "priority_rank, due_at, id"
 func isPostgres(tx *gorm.DB) bool { return tx.Dialector.Name() == "postgres" }
 
 // lockTicket reads a ticket inside a transaction, locked FOR UPDATE on
-// PostgreSQL. With skipLocked a ticket another transaction holds is
-// reported as ECONFLICT at once instead of waiting for it.
-func lockTicket(tx *gorm.DB, id int64, skipLocked bool) (ticketRow, error) {
+// PostgreSQL (SQLite's write transaction already excludes other writers);
+// a concurrent writer of the ticket waits for this transaction.
+func lockTicket(tx *gorm.DB, id int64) (ticketRow, error) {
 	q := tx
 	if isPostgres(tx) {
-		lock := clause.Locking{Strength: "UPDATE"}
-		if skipLocked {
-			lock.Options = "SKIP LOCKED"
-		}
-		q = q.Clauses(lock)
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
-	var rows []ticketRow
-	if err := q.Where("id = ?", id).Limit(1).Find(&rows).Error; err != nil {
-		return ticketRow{}, fmt.Errorf("store: lock ticket %d: %w", id, err)
+	var row ticketRow
+	if err := q.First(&row, id).Error; err != nil {
+		return ticketRow{}, notFound(err, "ticket %d not found", id)
 	}
-	if len(rows) == 1 {
-		return rows[0], nil
-	}
-	var n int64
-	if err := tx.Model(&ticketRow{}).Where("id = ?", id).Count(&n).Error; err != nil {
-		return ticketRow{}, fmt.Errorf("store: find ticket %d: %w", id, err)
-	}
-	if n == 0 {
-		return ticketRow{}, chat.Errorf(chat.ENOTFOUND, "ticket %d not found", id)
-	}
-	return ticketRow{}, chat.Errorf(chat.ECONFLICT, "ticket %d is being claimed", id)
+	return row, nil
 }
 
 // lockOperator reads an operator inside a transaction, its row locked FOR
