@@ -6,6 +6,7 @@ package conversation
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"sort"
@@ -139,12 +140,8 @@ func (s *Service) Send(ctx context.Context, in Inbound) (Result, error) {
 		switch {
 		case err == nil:
 			return res, nil
-		case errors.Is(err, store.ErrDuplicateMessage) && attempt < 3:
-			res, done, err := s.duplicate(ctx, conv, &msg)
-			if done || err != nil {
-				return res, err
-			}
-			continue // stored before but never answered (the process died mid-turn): answer it now
+		case errors.Is(err, store.ErrDuplicateMessage):
+			return s.duplicate(ctx, conv, msg)
 		case chat.ErrorCode(err) == chat.ECONFLICT && attempt < 3:
 			// Another instance advanced the flow: recompute from the new state.
 			if conv, err = s.store.Conversation(ctx, conv.ID); err != nil {
@@ -156,37 +153,31 @@ func (s *Service) Send(ctx context.Context, in Inbound) (Result, error) {
 	}
 }
 
-// duplicate looks for the message under its client id. A handled one is
-// answered with its stored replies (done); one stored but not yet answered
-// (the process died mid-turn) gets its id set, and the turn runs again.
-func (s *Service) duplicate(ctx context.Context, conv chat.Conversation, msg *chat.Message) (Result, bool, error) {
-	if msg.ClientID == "" {
-		return Result{}, false, nil
-	}
+// duplicate answers a retried message (same client id) with what the first
+// send stored: the message and its replies. Nothing is stored again.
+func (s *Service) duplicate(ctx context.Context, conv chat.Conversation, msg chat.Message) (Result, error) {
 	stored, ok, err := s.store.MessageByClientID(ctx, msg.Sender, msg.SenderID, msg.ClientID)
-	if err != nil || !ok {
-		return Result{}, false, err
-	}
-	handled, replies, err := s.store.Turn(ctx, stored.ID)
 	if err != nil {
-		return Result{}, false, err
+		return Result{}, err
 	}
-	*msg = stored
-	if !handled {
-		return Result{}, false, nil
+	if !ok {
+		return Result{}, fmt.Errorf("conversation: message %q conflicted but cannot be found", msg.ClientID)
+	}
+	replies, err := s.store.Replies(ctx, stored)
+	if err != nil {
+		return Result{}, err
 	}
 	if stored.ConversationID != conv.ID {
 		if conv, err = s.store.Conversation(ctx, stored.ConversationID); err != nil {
-			return Result{}, false, err
+			return Result{}, err
 		}
 	}
-	return Result{Conversation: conv, Message: stored, Replies: replies, Duplicate: true}, true, nil
+	return Result{Conversation: conv, Message: stored, Replies: replies, Duplicate: true}, nil
 }
 
 // turn runs the engine on the stored state (unless a human holds the
 // conversation) and stores the message with what the bot decided.
 func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conversation, msg chat.Message) (Result, error) {
-	duplicate := msg.ID != 0
 	botTurn := conv.State == chat.StateBot
 	var out flows.Output
 	if botTurn {
@@ -222,14 +213,12 @@ func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conver
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Conversation: conv, Message: stored.Inbound, Replies: stored.Replies, Duplicate: duplicate}
+	res := Result{Conversation: conv, Message: stored.Inbound, Replies: stored.Replies}
 	res.Conversation.State = stored.State
 	if botTurn && !stored.BotSilent {
 		res.Trace = &out.Trace
 	}
-	if !duplicate {
-		s.notify(chat.Event{Type: chat.EventMessage, PlayerID: player.ID, Conversation: res.Conversation, Message: &res.Message})
-	}
+	s.notify(chat.Event{Type: chat.EventMessage, PlayerID: player.ID, Conversation: res.Conversation, Message: &res.Message})
 	for i := range res.Replies {
 		s.notify(chat.Event{Type: chat.EventMessage, PlayerID: player.ID, Conversation: res.Conversation, Message: &res.Replies[i]})
 	}
@@ -361,9 +350,6 @@ func (s *Service) newTicket(p chat.Player, conv chat.Conversation, ch chat.Chann
 
 // storeForHuman stores a message for a conversation a human holds.
 func (s *Service) storeForHuman(ctx context.Context, conv chat.Conversation, msg chat.Message) (store.TurnOutcome, error) {
-	if msg.ID != 0 {
-		return store.TurnOutcome{Inbound: msg, State: conv.State, BotSilent: true}, nil
-	}
 	stored, created, err := s.store.AppendInbound(ctx, msg)
 	if err != nil {
 		return store.TurnOutcome{}, err

@@ -23,10 +23,7 @@ func (s *Store) AppendInbound(ctx context.Context, m chat.Message) (stored chat.
 	if err != nil {
 		return chat.Message{}, false, err
 	}
-	// Handled: no bot turn is owed for a message stored without one (a
-	// human holds the conversation, or it is a system line), so a retry
-	// never makes the bot answer it later.
-	row.CreatedAt, row.Handled = s.now(), true
+	row.CreatedAt = s.now()
 	db, done := s.w(ctx)
 	err = db.Transaction(func(tx *gorm.DB) error {
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
@@ -162,7 +159,7 @@ func completeTurn(tx *gorm.DB, t TurnResult, stateJSON string, now time.Time) (T
 			if err != nil {
 				return TurnOutcome{}, err
 			}
-			row.ReplyTo, row.CreatedAt, row.Handled = inbound.ID, now, true
+			row.ReplyTo, row.CreatedAt = inbound.ID, now
 			rows = append(rows, row)
 		}
 		if err := tx.Create(&rows).Error; err != nil {
@@ -211,22 +208,15 @@ func completeTurn(tx *gorm.DB, t TurnResult, stateJSON string, now time.Time) (T
 	return out, nil
 }
 
-// saveInbound stores the turn's inbound message, or marks an already
-// stored one handled. A new message whose client id exists is
-// ErrDuplicateMessage.
+// saveInbound stores the turn's inbound message. A message whose client id
+// exists is ErrDuplicateMessage.
 func saveInbound(tx *gorm.DB, conversationID int64, m chat.Message, now time.Time) (chat.Message, error) {
 	m.ConversationID = conversationID
-	if m.ID != 0 {
-		if err := tx.Model(&messageRow{}).Where("id = ?", m.ID).Update("handled", true).Error; err != nil {
-			return chat.Message{}, fmt.Errorf("store: mark message %d handled: %w", m.ID, err)
-		}
-		return m, nil
-	}
 	row, err := messageToRow(m)
 	if err != nil {
 		return chat.Message{}, err
 	}
-	row.CreatedAt, row.Handled = now, true
+	row.CreatedAt = now
 	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 	if res.Error != nil {
 		return chat.Message{}, fmt.Errorf("store: save message: %w", res.Error)
@@ -242,20 +232,14 @@ func (s *Store) MessageByClientID(ctx context.Context, sender chat.Sender, sende
 	return s.messageByClientID(ctx, chat.Message{Sender: sender, SenderID: senderID, ClientID: clientID})
 }
 
-// Turn reports whether the bot turn for an inbound message completed, and
-// the replies it stored.
-func (s *Store) Turn(ctx context.Context, inboundID int64) (handled bool, replies []chat.Message, err error) {
-	var in messageRow
-	if err := s.db.WithContext(ctx).Select("id", "conversation_id", "handled").First(&in, inboundID).Error; err != nil {
-		return false, nil, notFound(err, "message %d not found", inboundID)
-	}
+// Replies returns the bot messages stored in answer to inbound message m.
+func (s *Store) Replies(ctx context.Context, m chat.Message) ([]chat.Message, error) {
 	var rows []messageRow
-	if err := s.db.WithContext(ctx).Where("conversation_id = ? AND id > ? AND reply_to = ?", in.ConversationID, in.ID, in.ID).
+	if err := s.db.WithContext(ctx).Where("conversation_id = ? AND id > ? AND reply_to = ?", m.ConversationID, m.ID, m.ID).
 		Order("id").Find(&rows).Error; err != nil {
-		return false, nil, fmt.Errorf("store: replies to %d: %w", inboundID, err)
+		return nil, fmt.Errorf("store: replies to %d: %w", m.ID, err)
 	}
-	replies, err = rowsToMessages(rows)
-	return in.Handled, replies, err
+	return rowsToMessages(rows)
 }
 
 // Page selects a slice of a conversation's history. With Before set, the

@@ -39,10 +39,9 @@ type messageRow struct {
 	ClientID  *string `gorm:"size:128;uniqueIndex:idx_messages_client,priority:3"`
 	Channel   string  `gorm:"size:16;not null"`
 	Text      string  `gorm:"type:text;not null"`
-	Buttons   string  `gorm:"type:text"`              // JSON array
-	Articles  string  `gorm:"type:text"`              // JSON array
-	ReplyTo   int64   `gorm:"not null;default:0"`     // found within a conversation: no index of its own
-	Handled   bool    `gorm:"not null;default:false"` // the bot turn for this inbound message completed
+	Buttons   string  `gorm:"type:text"`          // JSON array
+	Articles  string  `gorm:"type:text"`          // JSON array
+	ReplyTo   int64   `gorm:"not null;default:0"` // found within a conversation: no index of its own
 	CreatedAt time.Time
 }
 

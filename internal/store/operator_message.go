@@ -61,7 +61,7 @@ func (s *Store) AppendStaffMessage(ctx context.Context, m chat.Message, note boo
 		if err != nil {
 			return err
 		}
-		row.CreatedAt, row.Handled = now, true
+		row.CreatedAt = now
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 		if res.Error != nil {
 			return fmt.Errorf("store: append staff message to conversation %d: %w", m.ConversationID, res.Error)

@@ -166,9 +166,9 @@ func TestCompleteTurn(t *testing.T) {
 			replies[0].Articles[0].ID != "deposit-methods" {
 			t.Fatalf("replies = %+v", replies)
 		}
-		handled, got, err := s.Turn(ctx, in.ID)
-		if err != nil || !handled || len(got) != 1 || got[0].ID != replies[0].ID {
-			t.Fatalf("Turn(%d) = %v %+v, %v; want handled with the stored reply", in.ID, handled, got, err)
+		got, err := s.Replies(ctx, in)
+		if err != nil || len(got) != 1 || got[0].ID != replies[0].ID {
+			t.Fatalf("Replies(%d) = %+v, %v; want the stored reply", in.ID, got, err)
 		}
 		if m, ok, err := s.MessageByClientID(ctx, chat.SenderPlayer, "p1", "c-1"); err != nil || !ok || m.ID != in.ID {
 			t.Fatalf("by client id: %+v %v %v", m, ok, err)
