@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/switchboard-support/switchboard/internal/chat"
 	"github.com/switchboard-support/switchboard/internal/conversation"
 	"github.com/switchboard-support/switchboard/internal/store"
 )
@@ -96,24 +97,13 @@ func (s *Server) readText(c echo.Context) (textRequest, error) {
 	return req, nil
 }
 
-func (s *Server) handleReply(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	req, err := s.readText(c)
-	if err != nil {
-		return err
-	}
-	op := staff(c)
-	msg, err := s.opts.Desk.Reply(c.Request().Context(), op, id, req.ClientID, req.Text)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, toMessageJSON(msg, map[string]string{msg.SenderID: op.Name}))
-}
+func (s *Server) handleReply(c echo.Context) error { return s.postMessage(c, false) }
 
-func (s *Server) handleNote(c echo.Context) error {
+func (s *Server) handleNote(c echo.Context) error { return s.postMessage(c, true) }
+
+// postMessage sends an operator reply to the player, or adds an internal
+// note only staff see.
+func (s *Server) postMessage(c echo.Context, note bool) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
@@ -123,7 +113,12 @@ func (s *Server) handleNote(c echo.Context) error {
 		return err
 	}
 	op := staff(c)
-	msg, err := s.opts.Desk.Note(c.Request().Context(), op, id, req.Text)
+	var msg chat.Message
+	if note {
+		msg, err = s.opts.Desk.Note(c.Request().Context(), op, id, req.Text)
+	} else {
+		msg, err = s.opts.Desk.Reply(c.Request().Context(), op, id, req.ClientID, req.Text)
+	}
 	if err != nil {
 		return err
 	}
