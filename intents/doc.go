@@ -12,7 +12,8 @@
 // (Russian on QWERTY or English on ЙЦУКЕН) is retyped when the other reading
 // is made of known words. Training is deterministic.
 //
-// A Classifier serves the live Model lock-free and swaps in a retrained one
-// atomically. Evaluate, TrainAndEvaluate and CLINC measure a model; the
+// A Model is immutable; retraining builds a new one off the turn path and
+// flows.Engine swaps it in with the rest of the content (flows.Runtime).
+// Evaluate, TrainAndEvaluate and CLINC measure a model; the
 // evaluation format is JSONL (ReadJSONL), "oos" marking out-of-scope lines.
 package intents

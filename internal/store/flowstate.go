@@ -33,16 +33,6 @@ func (s *Store) FlowState(ctx context.Context, conversationID int64) (flows.Stat
 	return st, nil
 }
 
-// ResetFlowState clears the conversation's flow (used when an operator hands
-// the conversation back to the bot).
-func (s *Store) ResetFlowState(ctx context.Context, conversationID int64) error {
-	db, done := s.w(ctx)
-	defer done()
-	return db.Transaction(func(tx *gorm.DB) error {
-		return resetFlowState(tx, conversationID, s.now())
-	})
-}
-
 // resetFlowState clears the conversation's flow inside tx, bumping its
 // version so a bot turn computed from the old state loses.
 func resetFlowState(tx *gorm.DB, conversationID int64, now time.Time) error {

@@ -130,16 +130,6 @@ func lockConversationTicket(tx *gorm.DB, conversationID int64, assigned bool) (h
 	return rows[0].domain(), true, nil
 }
 
-// StaffMessages returns a page of a conversation's history as staff see
-// it, internal notes included, in ascending id order.
-func (s *Store) StaffMessages(ctx context.Context, conversationID int64, p Page) ([]chat.Message, error) {
-	msgs, err := page(s.db.WithContext(ctx).Where("conversation_id = ?", conversationID), p)
-	if err != nil {
-		return nil, fmt.Errorf("store: staff messages of %d: %w", conversationID, err)
-	}
-	return msgs, nil
-}
-
 // PlayerMessages returns a page of everything the player's conversations
 // hold, across channels and conversations, notes included (the console's
 // full history), in ascending id order. Each message carries its

@@ -12,11 +12,6 @@ import (
 	"github.com/switchboard-support/switchboard/internal/chat"
 )
 
-// TicketQueued is the status of a ticket waiting for an operator.
-//
-// Deprecated: use handoff.StatusQueued.
-const TicketQueued = handoff.StatusQueued
-
 // Tickets returns the tickets of a conversation, oldest first.
 func (s *Store) Tickets(ctx context.Context, conversationID int64) ([]handoff.Ticket, error) {
 	var rows []ticketRow

@@ -459,7 +459,7 @@ func TestStaffMessagesAndFirstResponse(t *testing.T) {
 		if got, want := fmt.Sprint(texts(player)), "[human please Hello, I am Ann more]"; got != want {
 			t.Fatalf("player history %s, want %s", got, want)
 		}
-		staff, _ := s.StaffMessages(ctx, tk.ConversationID, store.Page{})
+		staff, _ := s.PlayerMessages(ctx, tk.PlayerID, store.Page{})
 		if got, want := fmt.Sprint(texts(staff)), "[human please VIP, careful second note Hello, I am Ann more]"; got != want {
 			t.Fatalf("staff history %s, want %s", got, want)
 		}
