@@ -1,5 +1,6 @@
 // Package content embeds the default content bundle (Northwind Casino, ru
-// and en): settings, intent examples, flows and knowledge-base articles.
+// and en): settings, intent examples, flows, knowledge-base articles and
+// conversation tests.
 // Editors change it through the web editor or as files (see STYLE.md).
 package content
 
@@ -7,5 +8,5 @@ import "embed"
 
 // FS holds the default bundle with paths relative to this directory.
 //
-//go:embed settings.yaml intents flows kb STYLE.md
+//go:embed settings.yaml intents flows kb tests STYLE.md
 var FS embed.FS

@@ -76,7 +76,14 @@ func ParseBundle(files map[string][]byte, hash string) (*Bundle, error) {
 		ps.add(SettingsFile, 0, "missing: a bundle needs settings.yaml")
 		return nil, ps.err()
 	}
-	b.Settings = parseSettings(SettingsFile, data, ps)
+	var parsed bool
+	b.Settings, parsed = parseSettings(SettingsFile, data, ps)
+	if !parsed {
+		// Every other file is checked against the settings (skills,
+		// locales, priorities): against defaults it would only report
+		// problems that are not there.
+		return nil, ps.err()
+	}
 	s := b.Settings
 
 	paths := make([]string, 0, len(files))
@@ -185,6 +192,13 @@ func (b *Bundle) check(ps *problems) {
 				b.flowByIntent[in] = f
 			}
 		}
+		for _, r := range f.topicRefs {
+			if st, ok := f.Step(r.target); !ok {
+				ps.add(f.Path, r.line, "step %q is not a step of flow %s", r.target, f.Name)
+			} else if r.target == f.Followup && (st.Kind != KindKBAnswer || len(st.Articles) > 0) {
+				ps.add(f.Path, r.line, "followup must name a kb_answer step that searches (no articles list)")
+			}
+		}
 		for _, st := range f.Steps {
 			for _, r := range st.refs {
 				if msg := b.checkTarget(f, r.target); msg != "" {
@@ -202,6 +216,15 @@ func (b *Bundle) check(ps *problems) {
 	}
 	if _, ok := b.Flows[s.FallbackFlow]; !ok {
 		ps.add(SettingsFile, 0, "flows.fallback names flow %q, which does not exist", s.FallbackFlow)
+	}
+	for _, iss := range s.Problems.List {
+		for _, id := range iss.Articles {
+			for _, l := range s.Locales {
+				if !articles[id][l] {
+					ps.add(SettingsFile, 0, "problem %s names article %q, which does not exist in kb/%s", iss.Name, id, l)
+				}
+			}
+		}
 	}
 	if len(ps.list) == 0 { // loops are only meaningful once every target resolves
 		b.checkLoops(ps)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/switchboard-support/switchboard/internal/chat"
+	"github.com/switchboard-support/switchboard/kb"
 )
 
 func TestFixtureIsValid(t *testing.T) {
@@ -74,6 +75,14 @@ func TestBadContentIsRefusedWithFileAndLine(t *testing.T) {
 		{"bad priority rule", withFile(fixture(), "settings.yaml", strings.Replace(string(fixture()["settings.yaml"]), "  default_priority: normal\n",
 			"  default_priority: normal\n  priority_rules:\n    - {skill: payments, set: urgent}\n", 1)),
 			[]string{`settings.yaml:10: priority rule #1: unknown priority "urgent"`}},
+		{"bad synonyms", withFile(fixture(), "settings.yaml", strings.Replace(string(fixture()["settings.yaml"]), "locales: [en, ru]\n",
+			"locales: [en, ru]\nkb:\n  synonyms:\n    de: {geld: [kohle]}\n    ru:\n      деньги: [бабки, бабло]\n      вывод: [кэшаут, бабки, выплата денег]\n", 1)),
+			[]string{`settings.yaml:4: kb.synonyms: locale "de" is not in settings.yaml locales`,
+				`settings.yaml:7: kb.synonyms.ru: "бабки" stands for both "деньги" and "вывод"`,
+				`settings.yaml:7: kb.synonyms.ru.вывод: "выплата денег": a player's word is one word`}},
+		{"bad problem cues", withFile(fixture(), "settings.yaml", strings.Replace(string(fixture()["settings.yaml"]), "locales: [en, ru]\n",
+			"locales: [en, ru]\nproblems:\n  topics:\n    late:\n      articles: [deposit-methods]\n      cues: {de: [spät]}\n", 1)),
+			[]string{`settings.yaml:6: problem late cues: locale "de" is not in settings.yaml locales`}},
 		{"missing settings", withFile(fixture(), "settings.yaml", ""),
 			[]string{"settings.yaml: missing"}},
 		{"bad sla", withFile(fixture(), "settings.yaml", strings.Replace(string(fixture()["settings.yaml"]), "first_response: 3m", "first_response: soon", 1)),
@@ -105,5 +114,48 @@ func TestAllProblemsReportedAtOnce(t *testing.T) {
 	var ve *ValidationError
 	if !errors.As(err, &ve) || len(ve.Problems) < 3 {
 		t.Fatalf("got %v, want at least 3 problems", err)
+	}
+}
+
+// TestSynonymsReachTheSearch: settings.yaml kb.synonyms are the search's
+// (a player's word finds the article that uses the article word).
+func TestSynonymsReachTheSearch(t *testing.T) {
+	files := withFile(fixture(), "settings.yaml", strings.Replace(string(fixture()["settings.yaml"]), "locales: [en, ru]\n",
+		"locales: [en, ru]\nkb:\n  synonyms:\n    ru:\n      вывод: [кэшаут, кешаут]\n", 1))
+	b, err := ParseBundle(files, "h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.Settings.KBSynonyms["ru"]["кешаут"]; got != "вывод" {
+		t.Fatalf("KBSynonyms = %v", b.Settings.KBSynonyms)
+	}
+	rt, err := NewRuntime(t.Context(), b, RuntimeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	hits, err := rt.Index.Search(t.Context(), kb.Query{Locale: "ru", Text: "кэшаут"})
+	if err != nil || len(hits) == 0 || hits[0].ArticleID != "withdrawal-how-to" {
+		t.Errorf("search for a player's word: %v, %v", hits, err)
+	}
+}
+
+// A settings.yaml that does not parse is the one problem reported: every
+// other file is checked against the settings, and against defaults it would
+// only report problems that are not there (unknown skills everywhere).
+func TestBrokenSettingsAloneIsReported(t *testing.T) {
+	files := withFile(fixture(), "settings.yaml", string(fixture()["settings.yaml"])+"  bad: [unclosed\n")
+	_, err := ParseBundle(files, "h")
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("got %v, want a validation error", err)
+	}
+	for _, p := range ve.Problems {
+		if p.Path != "settings.yaml" {
+			t.Errorf("a problem outside settings.yaml: %v", p)
+		}
+	}
+	if len(ve.Problems) == 0 || !strings.Contains(ve.Problems[0].Message, "YAML syntax") {
+		t.Fatalf("problems %v, want settings.yaml's YAML syntax error", ve.Problems)
 	}
 }

@@ -7,8 +7,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/switchboard-support/switchboard/intents"
 	"github.com/switchboard-support/switchboard/internal/chat"
@@ -85,6 +87,18 @@ type Trace struct {
 	Classified bool                 `json:"classified"` // the classifier ran this turn
 	Steps      []string             `json:"steps"`      // flow/step, in order
 	KBHits     []kb.Hit             `json:"kb_hits,omitempty"`
+	Text       string               `json:"text,omitempty"`      // the message as read: layout repaired, transliterated
+	Topic      string               `json:"topic,omitempty"`     // the flow that holds the conversation's topic after the turn
+	Issue      string               `json:"issue,omitempty"`     // the stated problem on the topic
+	NoAnswer   bool                 `json:"no_answer,omitempty"` // a kb_answer step found nothing to present
+	Feedback   *Feedback            `json:"feedback,omitempty"`  // the player said whether an article helped
+}
+
+// Feedback is a player's yes or no to a "did this help?" question asked
+// right after an article.
+type Feedback struct {
+	Article string `json:"article"`
+	Helpful bool   `json:"helpful"`
 }
 
 // Turn computes the bot's answer to one player message. It does not write
@@ -97,25 +111,46 @@ func (e *Engine) Turn(ctx context.Context, in Input) (Output, error) {
 	}
 	defer rt.release()
 	t := &turn{ctx: ctx, rt: rt, b: rt.Bundle, in: in, state: in.State.clone()}
-	t.pickLocale(in.Text)
+	var reading string
+	t.reply, reading = answerReading(in.Text)
+	t.unsolved = saysNotSolved(in.Text, t.reply)
+	t.pickLocale(reading) // a yes or no typed on the wrong layout is in the language it was meant in
 	t.out.Trace.Version = rt.Version()
 	if err := t.run(); err != nil {
 		return Output{}, err
 	}
 	t.out.State = t.state
 	t.out.State.Version = in.State.Version
+	t.out.Trace.Topic, t.out.Trace.Issue = t.state.TopicFlow, t.state.Issue
+	if t.norm != in.Text {
+		t.out.Trace.Text = t.norm
+	}
 	return t.out, nil
 }
 
 type turn struct {
-	ctx    context.Context
-	rt     *Runtime
-	b      *Bundle
-	in     Input
-	locale string
-	state  State
-	out    Output
-	steps  int
+	ctx      context.Context
+	rt       *Runtime
+	b        *Bundle
+	in       Input
+	locale   string
+	state    State
+	out      Output
+	steps    int
+	norm     string          // the message as the classifier read it (layout repaired, transliterated)
+	res      *intents.Result // the classification, once made
+	reply    string          // answerKind of the message: "yes", "no" or ""
+	unsolved bool            // saysNotSolved of the message
+	// related is set by a kb_answer that found nothing: the message still
+	// shares words with the knowledge base or leans to an intent, so it is
+	// about our service (offer a person) rather than small talk.
+	related bool
+	// issueShown: the last kb_answer presented the article of a stated
+	// problem.
+	issueShown bool
+	// strict: the search looks for another article of the topic by the
+	// minimum-score rule only (newOnTopic).
+	strict bool
 }
 
 func (t *turn) run() error {
@@ -134,21 +169,6 @@ func (t *turn) run() error {
 	return t.route()
 }
 
-// route classifies the message and starts the flow for its intent, or the
-// fallback flow when it is out of scope or no flow takes the intent.
-func (t *turn) route() error {
-	res := t.classify()
-	f, ok := t.b.FlowForIntent(res.Intent)
-	if res.OutOfScope || !ok {
-		f = t.b.Flows[t.b.Settings.FallbackFlow]
-	}
-	t.state = State{Flow: f.Name, Intent: res.Intent, Question: t.in.Text, Locale: t.state.Locale}
-	if res.OutOfScope {
-		t.state.Intent = ""
-	}
-	return t.exec(f, f.Steps[0].ID)
-}
-
 // pickLocale sets the reply locale: the language the message is written in
 // when that is clear and the bundle speaks it, else the one the
 // conversation settled on, else the conversation's own.
@@ -165,9 +185,26 @@ func (t *turn) pickLocale(text string) {
 }
 
 func (t *turn) classify() intents.Result {
+	if t.res != nil {
+		return *t.res
+	}
 	res := t.rt.Model.Classify(t.in.Text)
+	t.res = &res
+	t.norm = t.in.Text
 	if res.Text != "" && res.Text != t.in.Text {
-		t.pickLocale(res.Text) // the keyboard layout was repaired: judge the repaired text
+		t.norm = res.Text
+		t.pickLocale(res.Text) // layout repaired or transliterated: judge the text as read
+		if detectLocale(res.Text) == "" && partlyTransliterated(t.in.Text, res.Text) && slices.Contains(t.b.Settings.Locales, "ru") {
+			t.locale, t.state.Locale = "ru", "ru"
+		}
+	}
+	if len(res.Ranked) > 0 && res.Ranked[0].Confidence >= relatedConfidence {
+		t.related = true
+	}
+	// One English word the classifier understood ("hello", "withdrawal")
+	// is English enough to answer in English.
+	if detectLocale(t.norm) == "" && !res.OutOfScope && isLatinWord(t.norm) && slices.Contains(t.b.Settings.Locales, "en") {
+		t.locale, t.state.Locale = "en", "en"
 	}
 	tr := &t.out.Trace
 	tr.Classified, tr.Intent, tr.Confidence, tr.OutOfScope, tr.Ranked = true, res.Intent, res.Confidence, res.OutOfScope, res.Ranked
@@ -203,7 +240,45 @@ func (t *turn) answer(f *Flow, st *Step) error {
 		t.say(retry, nil)
 		return nil
 	case KindChoice:
-		if opt, ok := matchOption(st, t.in.Text); ok {
+		opt, ok := matchOption(st, t.in.Text)
+		if !ok {
+			kind := t.reply
+			if kind == "" && t.unsolved {
+				kind = "no"
+			}
+			opt, ok = optionMeaning(st, kind)
+		}
+		if !ok && hasNegation(t.in.Text) && !asksQuestion(t.in.Text) {
+			// "в спаме тоже нет", "резервных кодов нет": a negative reply
+			// that asks nothing new answers the question with no; one that
+			// states another problem of the topic ("а смс с кодом не
+			// приходит") gets its article.
+			res := t.classify()
+			if res.OutOfScope || res.Confidence < t.b.Settings.SwitchThreshold || res.Intent == t.state.Topic {
+				if done, err := t.newOnTopic(); done || err != nil {
+					return err
+				}
+				opt, ok = optionMeaning(st, "no")
+			}
+		}
+		if ok && opt.Means == "no" && saysTried(t.in.Text) {
+			// "не помогло" to "shall I pass you to a specialist?": not a
+			// "no, thanks" that ends the conversation but a wish for more
+			// help — the offer's yes.
+			if yes, ok := offerOnUnsolved(f, st, opt); ok {
+				opt = yes
+			}
+		}
+		if ok {
+			t.feedback(f, st, opt)
+			if opt.Means == "no" {
+				// "didnt work, its stuck pending for a week": a no that
+				// states a wait past the problem's time gets the apology
+				// and the handoff at once, not the usual next step.
+				if done, err := t.overdueNo(); done || err != nil {
+					return err
+				}
+			}
 			if st.Slot != "" {
 				t.setSlot(st.Slot, opt.Value)
 			}
@@ -221,15 +296,43 @@ func (t *turn) answer(f *Flow, st *Step) error {
 	return t.route()
 }
 
+// offerOnUnsolved returns the option meaning yes of a choice whose no
+// ends the flow and whose yes hands over (an offer of a specialist), for
+// a reply that says the problem is not solved.
+func offerOnUnsolved(f *Flow, st *Step, no Option) (Option, bool) {
+	target := func(o Option) *Step {
+		id := o.Goto
+		if id == "" {
+			id = f.after(st.ID)
+		}
+		s, _ := f.Step(id)
+		return s
+	}
+	if n := target(no); n == nil || n.Kind != KindEnd {
+		return Option{}, false
+	}
+	yes, ok := optionMeaning(st, "yes")
+	if y := target(yes); !ok || y == nil || y.Kind != KindHandoff {
+		return Option{}, false
+	}
+	return yes, true
+}
+
 // wantsOtherFlow reports whether the message, though it does not answer the
-// question, confidently asks for something another flow handles.
+// question, asks for something else: confidently another flow's intent, or
+// a question the classifier places in scope.
 func (t *turn) wantsOtherFlow(current *Flow) bool {
 	res := t.classify()
-	if res.OutOfScope || res.Confidence < t.b.Settings.SwitchThreshold {
+	if res.OutOfScope {
+		return false
+	}
+	// A question instead of the answer ("а где посмотреть историю?" when
+	// asked for the amount) is a new question, confident or not.
+	if res.Confidence < t.b.Settings.SwitchThreshold && !asksDirectly(t.in.Text) {
 		return false
 	}
 	f, ok := t.b.FlowForIntent(res.Intent)
-	return ok && f != current
+	return ok && (f != current || asksDirectly(t.in.Text))
 }
 
 // exec runs steps from id until one waits for input or the flow ends.
@@ -246,6 +349,11 @@ func (t *turn) exec(f *Flow, id string) error {
 			f = t.b.Flows[name]
 			t.state.Flow, t.state.Attempts = f.Name, 0
 			id = f.Steps[0].ID
+			if (f.Followup != "" || f.Unresolved != "") && len(f.Intents) > 0 {
+				// A menu button led here: this flow's intent is the topic now.
+				t.state.Intent = f.Intents[0]
+				t.setTopic(f)
+			}
 		}
 		st, ok := f.Step(id)
 		if !ok {
@@ -285,6 +393,12 @@ func (t *turn) step(f *Flow, st *Step) (next string, wait bool, err error) {
 		t.say(st.Text, nil)
 		return "", true, nil
 	case KindChoice:
+		// "50 eur by visa, 3 hours ago" to "how much?": a slot the
+		// conversation already named is not asked for again.
+		if opt, ok := t.alreadyNamed(st); ok {
+			t.setSlot(st.Slot, opt.Value)
+			return orNext(opt.Goto, t.next(f, st)), false, nil
+		}
 		buttons := make([]chat.Button, 0, len(st.Options))
 		for _, o := range st.Options {
 			label := o.Label.In(t.locale, t.b.Settings.DefaultLocale())
@@ -293,13 +407,16 @@ func (t *turn) step(f *Flow, st *Step) (next string, wait bool, err error) {
 		t.say(st.Text, buttons)
 		return "", true, nil
 	case KindKBAnswer:
-		found, err := t.kbAnswer(st)
-		if err != nil {
+		found, done, err := t.kbAnswer(st)
+		switch {
+		case err != nil:
 			return "", false, err
+		case done:
+			return stop, false, nil
+		case found:
+			return t.afterAnswer(f, st), false, nil
 		}
-		if found {
-			return orNext(st.Found, t.next(f, st)), false, nil
-		}
+		t.out.Trace.NoAnswer = true
 		return orNext(st.NotFound, t.next(f, st)), false, nil
 	case KindCondition:
 		vars := t.vars()
@@ -311,10 +428,23 @@ func (t *turn) step(f *Flow, st *Step) (next string, wait bool, err error) {
 		return f.after(st.ID), false, nil
 	case KindHandoff:
 		vars := t.vars()
-		t.out.Handoff = &HandoffRequest{Skill: st.Skill, Priority: st.Priority, Reason: render(st.Reason, vars)}
-		if t.out.Handoff.Reason == "" {
-			t.out.Handoff.Reason = f.Name
+		h := &HandoffRequest{Skill: st.Skill, Priority: st.Priority, Reason: render(st.Reason, vars)}
+		if h.Reason == "" {
+			h.Reason = f.Name
 		}
+		// A stated problem goes to its team, at least as urgently as it
+		// says — from its own topic's flow, not from any later handoff.
+		if iss, ok := t.b.Settings.Problems.ByName(t.state.Issue); ok && f.Name == t.state.TopicFlow {
+			h.Skill = iss.Skill
+			h.Priority = t.b.Settings.morePressing(h.Priority, iss.Priority)
+			// The reason quotes the message that stated the problem when
+			// the template's {{question}} is another one ("how long does a
+			// withdrawal take?" → "it's been rejected").
+			if s := t.state.Stated; s != "" && !strings.Contains(h.Reason, s) {
+				h.Reason += "; stated: " + s
+			}
+		}
+		t.out.Handoff = h
 		ack := st.Text
 		if ack.empty() {
 			ack = t.b.Settings.Messages["handoff_ack"]
@@ -343,8 +473,35 @@ func orNext(target, next string) string {
 func (t *turn) next(f *Flow, st *Step) string { return orNext(st.Next, f.after(st.ID)) }
 
 // finish ends the flow; the next message is routed afresh in the same
-// language.
-func (t *turn) finish() { t.state = State{Locale: t.state.Locale} }
+// language, on the same topic.
+func (t *turn) finish() {
+	s := t.state
+	t.state = State{Locale: s.Locale, Topic: s.Topic, TopicFlow: s.TopicFlow, Shown: s.Shown, Section: s.Section, Offered: s.Offered,
+		Issue: s.Issue, Waited: s.Waited}
+}
+
+// alreadyNamed returns the option of a slot-filling choice that this
+// turn's message names by one of the option's words ("500 рублей картой"
+// answering the amount), when exactly one option is named and the slot is
+// not yet set.
+func (t *turn) alreadyNamed(st *Step) (Option, bool) {
+	if st.Slot == "" || t.state.Slots[st.Slot] != "" {
+		return Option{}, false
+	}
+	for _, text := range []string{t.in.Text, t.norm} {
+		words := strings.Fields(answerWords(text))
+		var found []Option
+		for _, o := range st.Options {
+			if len(o.Words) > 0 && namesOption(words, o.Words) {
+				found = append(found, o)
+			}
+		}
+		if len(found) == 1 {
+			return found[0], true
+		}
+	}
+	return Option{}, false
+}
 
 func (t *turn) setSlot(name, value string) {
 	if t.state.Slots == nil {
@@ -368,7 +525,12 @@ func (t *turn) vars() Vars {
 		p[k] = v
 	}
 	p["id"], p["name"] = t.in.Player.ID, t.in.Player.Name
-	return Vars{Player: p, Slots: t.state.Slots, Locale: t.locale, Channel: string(t.in.Channel),
+	v := Vars{Player: p, Slots: t.state.Slots, Locale: t.locale, Channel: string(t.in.Channel),
 		Input: t.in.Text, Question: t.state.Question, Intent: t.state.Intent,
-		Wait: waitWords(t.b.Settings.SLA[t.in.Channel].FirstResponse, t.locale)}
+		Wait:    waitWords(t.b.Settings.SLA[t.in.Channel].FirstResponse, t.locale),
+		Related: strconv.FormatBool(t.related), Issue: t.state.Issue, Asks: strconv.FormatBool(asksQuestion(t.in.Text))}
+	if t.state.Waited > 0 {
+		v.Waited = waitedWords(time.Duration(t.state.Waited)*time.Minute, t.locale)
+	}
+	return v
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -16,9 +17,15 @@ type Flow struct {
 	Description string
 	Intents     []string // intents that start this flow
 	Steps       []*Step
-	Path        string
-	byID        map[string]int
-	intentLines []int
+	// Followup is the kb_answer step that answers follow-up questions on
+	// the flow's topic ("and the fees?"); Unresolved is the step for "no,
+	// that didn't help / still nothing / I already tried". Either makes
+	// the flow's intent a topic that outlives the flow.
+	Followup, Unresolved string
+	topicRefs            []ref
+	Path                 string
+	byID                 map[string]int
+	intentLines          []int
 }
 
 // StepKind names what a step does.
@@ -61,6 +68,7 @@ type Step struct {
 	Limit    int
 	Found    string
 	NotFound string
+	Problem  string // where to go when the article shown is about a stated problem (default: Found)
 
 	// condition
 	Branches []Branch
@@ -80,6 +88,11 @@ type Option struct {
 	Label Text
 	Value string // sent back when pressed; stored in the slot if the step has one
 	Goto  string
+	Means string // "yes" or "no": a typed yes/no answer ("ага", "не помогло", "ytn") picks this option
+	// Words pick this option when a short typed reply has one of them (as
+	// a word, or from three letters the start of one): "visa", "картой"
+	// for the card option. Lowercase, any locale.
+	Words []string
 }
 
 // Branch is one arm of a condition step; If is nil for the else arm.
@@ -129,6 +142,15 @@ func parseFlow(file string, data []byte, s Settings, ps *problems) *Flow {
 			}
 		case "steps":
 			steps = v
+		case "followup", "unresolved":
+			if t, ok := v.str(key); ok {
+				if key == "followup" {
+					f.Followup = t
+				} else {
+					f.Unresolved = t
+				}
+				f.topicRefs = append(f.topicRefs, ref{t, v.Line})
+			}
 		default:
 			return false
 		}
@@ -353,6 +375,19 @@ func parseChoice(body node, st *Step, s Settings, slots map[string]bool) {
 							opt.Goto = t
 							st.refs = append(st.refs, ref{t, o.Line})
 						}
+					case "words":
+						opt.Words, _ = o.strings("option words")
+						for i, w := range opt.Words {
+							opt.Words[i] = strings.ReplaceAll(strings.ToLower(strings.TrimSpace(w)), "ё", "е")
+							if opt.Words[i] == "" || strings.ContainsFunc(opt.Words[i], unicode.IsSpace) {
+								o.errf("option words: %q is not one word", w)
+							}
+						}
+					case "means":
+						opt.Means, _ = o.str("option means")
+						if opt.Means != "yes" && opt.Means != "no" {
+							o.errf("means is yes or no, not %q", opt.Means)
+						}
 					default:
 						return false
 					}
@@ -398,12 +433,15 @@ func parseKBAnswer(body node, st *Step, slots map[string]bool) {
 		case "limit":
 			st.Limit, _ = v.integer("kb_answer.limit")
 			checkRange(v, "kb_answer.limit", st.Limit, 1, 10)
-		case "found", "not_found":
+		case "found", "not_found", "problem":
 			if t, ok := v.str("kb_answer." + k); ok {
-				if k == "found" {
+				switch k {
+				case "found":
 					st.Found = t
-				} else {
+				case "not_found":
 					st.NotFound = t
+				default:
+					st.Problem = t
 				}
 				st.refs = append(st.refs, ref{t, v.Line})
 			}
@@ -469,15 +507,9 @@ func parseHandoff(body node, st *Step, s Settings, slots map[string]bool) {
 	body.fields("handoff", func(k string, v node) bool {
 		switch k {
 		case "skill":
-			st.Skill, _ = v.str("handoff.skill")
-			if !slices.Contains(s.Skills, st.Skill) {
-				v.errf("unknown skill %q (settings.yaml lists %s)", st.Skill, strings.Join(s.Skills, ", "))
-			}
+			st.Skill = v.skill("handoff.skill", s)
 		case "priority":
-			st.Priority, _ = v.str("handoff.priority")
-			if !slices.Contains(s.Priorities, st.Priority) {
-				v.errf("unknown priority %q (settings.yaml lists %s)", st.Priority, strings.Join(s.Priorities, ", "))
-			}
+			st.Priority = v.priority("handoff.priority", s)
 		case "reason":
 			st.Reason, _ = v.str("handoff.reason")
 			checkTemplate(v, st.Reason, slots)
@@ -489,4 +521,37 @@ func parseHandoff(body node, st *Step, s Settings, slots map[string]bool) {
 		}
 		return true
 	})
+}
+
+// smallTalk reports whether the flow only chats: it neither answers from
+// the knowledge base nor hands over, and keeps no topic (thanks, greeting).
+func (f *Flow) smallTalk() bool {
+	if f.Followup != "" || f.Unresolved != "" {
+		return false
+	}
+	for _, st := range f.Steps {
+		if st.Kind == KindKBAnswer || st.Kind == KindHandoff {
+			return false
+		}
+	}
+	return true
+}
+
+// handsOver reports whether the flow only passes the conversation to a
+// person: it keeps no topic and every step routes or hands over (human).
+func (f *Flow) handsOver() bool {
+	if f.Followup != "" || f.Unresolved != "" {
+		return false
+	}
+	over := false
+	for _, st := range f.Steps {
+		switch st.Kind {
+		case KindHandoff:
+			over = true
+		case KindCondition, KindSay, KindGoto:
+		default:
+			return false
+		}
+	}
+	return over
 }

@@ -3,7 +3,9 @@ package flows
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
@@ -20,7 +22,16 @@ type Settings struct {
 	SwitchThreshold float64
 	KBMinScore      float64 // 0 = the kb package's default
 	KBLimit         int
-	KBMaxChars      int    // longer article bodies are cut at a paragraph
+	KBMaxChars      int // characters of an answer: the matching section, cut at a sentence
+	// KBIntentMinScore is the intent-scoped bar of kb_answer: inside an
+	// intent's flow, when no article passes the minimum-score rule, the
+	// best article listing the intent that reaches it is shown.
+	KBIntentMinScore float64
+	// KBSynonyms, per locale, map a player's word to the article words it
+	// stands for (settings.yaml kb.synonyms lists, per article word, the
+	// players' words for it).
+	KBSynonyms      map[string]map[string]string
+	Problems        Issues // stated problems: their articles, team and time limit
 	FallbackFlow    string // runs for out-of-scope messages
 	MaxSteps        int    // steps one turn may run before it is stopped
 	Skills          []string
@@ -28,8 +39,9 @@ type Settings struct {
 	DefaultSkill    string
 	DefaultPriority string
 	SLA             map[chat.Channel]SLA
-	PriorityRules   handoff.Rules   // applied to a handoff's priority; handoff.DefaultRules when unset
-	Messages        map[string]Text // system texts by key
+	PriorityRules   handoff.Rules    // applied to a handoff's priority; handoff.DefaultRules when unset
+	Widening        handoff.Widening // handoff.widen: when waiting tickets reach generalists, then anyone; handoff.DefaultWidening when unset
+	Messages        map[string]Text  // system texts by key
 }
 
 // SLA is a channel's service target.
@@ -60,25 +72,26 @@ var requiredMessages = []string{"handoff_ack", "error"}
 func defaultSettings() Settings {
 	return Settings{
 		Locales: []string{chat.LocaleEN, chat.LocaleRU}, IntentThreshold: 0.5, SwitchThreshold: 0.75,
-		KBLimit: 3, KBMaxChars: 900, FallbackFlow: "out_of_scope", MaxSteps: 50,
+		KBLimit: 3, KBMaxChars: 900, KBIntentMinScore: 0.3, FallbackFlow: "out_of_scope", MaxSteps: 50,
 		Skills:          []string{"general"},
 		Priorities:      []string{"critical", "high", "normal", "low"},
 		DefaultSkill:    "general",
 		DefaultPriority: "normal",
 		SLA:             map[chat.Channel]SLA{},
 		PriorityRules:   handoff.DefaultRules(),
+		Widening:        handoff.DefaultWidening(),
 		Messages:        map[string]Text{},
 	}
 }
 
 // parseSettings reads settings.yaml.
-func parseSettings(path string, data []byte, ps *problems) Settings {
+func parseSettings(path string, data []byte, ps *problems) (Settings, bool) {
 	s := defaultSettings()
 	root, ok := parseYAML(path, data, ps)
 	if !ok {
-		return s
+		return s, false
 	}
-	var messages node
+	var messages, problemsNode node
 	root.fields("settings", func(key string, v node) bool {
 		switch key {
 		case "locales":
@@ -118,6 +131,11 @@ func parseSettings(path string, data []byte, ps *problems) Settings {
 				case "max_chars":
 					s.KBMaxChars, _ = v.integer("kb.max_chars")
 					checkRange(v, "kb.max_chars", s.KBMaxChars, 100, 4000)
+				case "intent_min_score":
+					s.KBIntentMinScore, _ = v.float("kb.intent_min_score")
+					checkUnit(v, "kb.intent_min_score", s.KBIntentMinScore)
+				case "synonyms":
+					s.KBSynonyms = parseSynonyms(v, s.Locales)
 				default:
 					return false
 				}
@@ -142,6 +160,8 @@ func parseSettings(path string, data []byte, ps *problems) Settings {
 			parseSLA(v, &s)
 		case "messages":
 			messages = v
+		case "problems":
+			problemsNode = v
 		default:
 			return false
 		}
@@ -155,32 +175,46 @@ func parseSettings(path string, data []byte, ps *problems) Settings {
 			return true
 		})
 	}
+	// Problems name skills and priorities: parsed once those are known.
+	if problemsNode.Node != nil {
+		s.Problems = parseIssues(problemsNode, s)
+	}
 	for _, k := range requiredMessages {
 		if _, ok := s.Messages[k]; !ok {
 			ps.add(path, root.Line, "messages.%s is required", k)
 		}
 	}
-	return s
+	return s, true
 }
 
 func parseHandoffSettings(v node, s *Settings) {
+	var rules, widen node // parsed once the skills and priorities are known
 	v.fields("handoff", func(k string, v node) bool {
 		switch k {
 		case "skills":
 			s.Skills, _ = v.strings("handoff.skills")
 		case "priorities":
 			s.Priorities, _ = v.strings("handoff.priorities")
+			checkPriorities(v, s.Priorities)
 		case "default_skill":
 			s.DefaultSkill, _ = v.str("handoff.default_skill")
 		case "default_priority":
 			s.DefaultPriority, _ = v.str("handoff.default_priority")
+		case "widen":
+			widen = v
 		case "priority_rules":
-			parsePriorityRules(v, s)
+			rules = v
 		default:
 			return false
 		}
 		return true
 	})
+	if rules.Node != nil {
+		parsePriorityRules(rules, s)
+	}
+	if widen.Node != nil {
+		parseWiden(widen, s)
+	}
 	if !slices.Contains(s.Skills, s.DefaultSkill) {
 		v.errf("handoff.default_skill %q is not one of the skills %v", s.DefaultSkill, s.Skills)
 	}
@@ -232,6 +266,14 @@ func parsePriorityRules(v node, s *Settings) {
 			rn.errf("%s", chat.ErrorMessage(err))
 			continue
 		}
+		if r.Skill != "" && !slices.Contains(s.Skills, r.Skill) {
+			rn.errf("priority rule %s: unknown skill %q (handoff.skills lists %v)", r.Name, r.Skill, s.Skills)
+			continue
+		}
+		if p := r.Set + r.AtLeast; p != "" && !slices.Contains(s.Priorities, string(p)) {
+			rn.errf("priority rule %s: priority %q is not one of handoff.priorities %v", r.Name, p, s.Priorities)
+			continue
+		}
 		rules = append(rules, r)
 	}
 	parsed, err := handoff.NewRules(rules)
@@ -240,6 +282,64 @@ func parsePriorityRules(v node, s *Settings) {
 		return
 	}
 	s.PriorityRules = parsed
+}
+
+// parseWiden reads handoff.widen: for each listed priority, after how
+// long a ticket nobody available serves reaches the generalists (general)
+// and then anyone (anyone), e.g. critical: {general: 1m, anyone: 2m}.
+// Priorities left out never widen.
+func parseWiden(v node, s *Settings) {
+	w := handoff.Widening{}
+	v.fields("handoff.widen", func(p string, v node) bool {
+		if !slices.Contains(s.Priorities, p) {
+			v.errf("handoff.widen: unknown priority %q (handoff.priorities lists %v)", p, s.Priorities)
+			return true
+		}
+		var wd handoff.Widen
+		v.fields("handoff.widen."+p, func(k string, v node) bool {
+			var d *time.Duration
+			switch k {
+			case "general":
+				d = &wd.General
+			case "anyone":
+				d = &wd.Anyone
+			default:
+				return false
+			}
+			if str, ok := v.str("handoff.widen." + p + "." + k); ok {
+				parsed, err := time.ParseDuration(str)
+				if err != nil || parsed <= 0 {
+					v.errf("handoff.widen.%s.%s must be a positive duration such as 1m, got %q", p, k, str)
+				}
+				*d = parsed
+			}
+			return true
+		})
+		if wd.General > 0 && wd.Anyone > 0 && wd.Anyone < wd.General {
+			v.errf("handoff.widen.%s: anyone (%s) comes before general (%s)", p, wd.Anyone, wd.General)
+		}
+		w[handoff.Priority(p)] = wd
+		return true
+	})
+	s.Widening = w
+}
+
+// checkPriorities reports a listed priority the handoff queue does not
+// know, or a list out of urgency order: tickets could not be created or
+// ordered with it.
+func checkPriorities(v node, list []string) {
+	last := -1
+	for _, p := range list {
+		pr := handoff.Priority(p)
+		if !pr.Valid() {
+			v.errf("handoff.priorities: unknown priority %q (the handoff queue knows %v)", p, handoff.Priorities())
+			continue
+		}
+		if pr.Rank() <= last {
+			v.errf("handoff.priorities must list each priority once, most urgent first (%v)", handoff.Priorities())
+		}
+		last = pr.Rank()
+	}
 }
 
 func parseSLA(v node, s *Settings) {
@@ -287,4 +387,39 @@ func checkRange(n node, what string, v, lo, hi int) {
 	if v < lo || v > hi {
 		n.errf("%s must be between %d and %d, got %d", what, lo, hi, v)
 	}
+}
+
+// parseSynonyms reads kb.synonyms: per locale, per article word (or words),
+// the single words players write for it:
+//
+//	ru:
+//	  деньги: [бабки, бабло]
+//	  вывод: [кэшаут, кешаут]
+func parseSynonyms(v node, locales []string) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	v.fields("kb.synonyms", func(locale string, v node) bool {
+		if !slices.Contains(locales, locale) {
+			v.errf("kb.synonyms: locale %q is not in settings.yaml locales", locale)
+			return true
+		}
+		m := map[string]string{}
+		v.fields("kb.synonyms."+locale, func(article string, v node) bool {
+			words, _ := v.strings("kb.synonyms." + locale + "." + article)
+			for _, w := range words {
+				w = strings.ToLower(strings.TrimSpace(w))
+				switch prev, dup := m[w]; {
+				case w == "" || strings.ContainsFunc(w, unicode.IsSpace):
+					v.errf("kb.synonyms.%s.%s: %q: a player's word is one word", locale, article, w)
+				case dup:
+					v.errf("kb.synonyms.%s: %q stands for both %q and %q", locale, w, prev, article)
+				default:
+					m[w] = article
+				}
+			}
+			return true
+		})
+		out[locale] = m
+		return true
+	})
+	return out
 }

@@ -1,5 +1,7 @@
 package flows
 
+import "slices"
+
 // State is where one conversation stands in its flow. It is persisted after
 // every turn, so a restart mid-flow continues at the same step.
 type State struct {
@@ -10,6 +12,16 @@ type State struct {
 	Intent   string            `json:"intent,omitempty"`   // intent that started the flow
 	Question string            `json:"question,omitempty"` // the message that started the flow
 	Locale   string            `json:"locale,omitempty"`   // language the player writes in, once detected
+	// The conversation's topic outlives its flow, so that follow-ups ("and
+	// the fees?", "still nothing", "уже 3 дня") are read against it.
+	Topic     string   `json:"topic,omitempty"`      // intent of the current topic ("" for the fallback flow's)
+	TopicFlow string   `json:"topic_flow,omitempty"` // the flow that answers its follow-ups
+	Shown     []string `json:"shown,omitempty"`      // articles shown on the topic, oldest first
+	Section   string   `json:"section,omitempty"`    // heading of the section of the last article shown
+	Offered   []string `json:"offered,omitempty"`    // the other articles the last answer linked to
+	Issue     string   `json:"issue,omitempty"`      // the stated problem of the topic (settings problems)
+	Waited    int64    `json:"waited,omitempty"`     // how long the player says they have waited, in minutes
+	Stated    string   `json:"stated,omitempty"`     // the message that stated the problem (a handoff's reason quotes it)
 	// Awaiting marks a question the conversation service (not a flow) asked,
 	// e.g. "csat_comment:12": the next message answers it.
 	Awaiting string `json:"awaiting,omitempty"`
@@ -23,6 +35,8 @@ func (s State) Waiting() bool { return s.Flow != "" && s.Step != "" }
 // clone returns a deep copy, so a turn never mutates its input.
 func (s State) clone() State {
 	c := s
+	c.Shown = slices.Clone(s.Shown)
+	c.Offered = slices.Clone(s.Offered)
 	if s.Slots != nil {
 		c.Slots = make(map[string]string, len(s.Slots))
 		for k, v := range s.Slots {

@@ -44,6 +44,10 @@ type Vars struct {
 	Question string
 	Intent   string
 	Wait     string // the channel's first-answer target, in words ("3 minutes")
+	Waited   string // how long the player says they have waited, in words ("3 days"); "" if unsaid
+	Related  string // "true" when a message the knowledge base could not answer is still about our service
+	Issue    string // the stated problem of the topic (settings problems), or ""
+	Asks     string // "true" when the message asks a question (a question mark or word)
 }
 
 // Lookup returns a variable's value; unknown or unset variables are empty.
@@ -66,6 +70,14 @@ func (v Vars) Lookup(name string) string {
 		return v.Intent
 	case "wait":
 		return v.Wait
+	case "waited":
+		return v.Waited
+	case "related":
+		return v.Related
+	case "issue":
+		return v.Issue
+	case "asks":
+		return v.Asks
 	}
 	return ""
 }
@@ -84,7 +96,7 @@ func render(s string, v Vars) string {
 func checkVar(name string, slots map[string]bool) string {
 	ns, key, dotted := strings.Cut(name, ".")
 	switch ns {
-	case "locale", "channel", "input", "question", "intent", "wait":
+	case "locale", "channel", "input", "question", "intent", "wait", "waited", "related", "issue", "asks":
 		if dotted {
 			return "variable " + name + " has no fields"
 		}
@@ -103,7 +115,7 @@ func checkVar(name string, slots map[string]bool) string {
 		}
 		return ""
 	}
-	return "unknown variable " + name + " (known: player.*, slots.*, locale, channel, input, question, intent, wait)"
+	return "unknown variable " + name + " (known: player.*, slots.*, locale, channel, input, question, intent, wait, waited, related, issue, asks)"
 }
 
 // checkTemplate reports unknown variables and unbalanced braces in s.

@@ -1,7 +1,9 @@
 package flows
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -112,4 +114,24 @@ func parseYAML(path string, data []byte, ps *problems) (node, bool) {
 		return node{}, false
 	}
 	return node{Node: doc.Content[0], path: path, ps: ps}, true
+}
+
+// skill returns a scalar naming one of the bundle's skills; another name is
+// a problem.
+func (n node) skill(what string, s Settings) string {
+	v, _ := n.str(what)
+	if !slices.Contains(s.Skills, v) {
+		n.errf("unknown skill %q (settings.yaml lists %s)", v, strings.Join(s.Skills, ", "))
+	}
+	return v
+}
+
+// priority returns a scalar naming one of the bundle's priorities; another
+// name is a problem.
+func (n node) priority(what string, s Settings) string {
+	v, _ := n.str(what)
+	if !slices.Contains(s.Priorities, v) {
+		n.errf("unknown priority %q (settings.yaml lists %s)", v, strings.Join(s.Priorities, ", "))
+	}
+	return v
 }

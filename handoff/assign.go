@@ -9,8 +9,9 @@ import (
 
 // CanClaim reports why op may not take ticket t now, or nil if op may. The
 // checks, in order: t is queued (ECONFLICT when already assigned or closed);
-// op is not disabled and its role handles tickets (EFORBIDDEN); op is online
-// (ECONFLICT); op serves t's skill (EFORBIDDEN); op has free capacity
+// op is not disabled and its role handles tickets (EFORBIDDEN); op has a
+// console connected and is online (ECONFLICT); op serves t (its skill, or
+// a skill it widened to: Operator.Serves, Ticket.Reach) (EFORBIDDEN); op has free capacity
 // (ECONFLICT). The store calls it on rows locked FOR UPDATE, so the answer
 // holds when it writes.
 func CanClaim(op Operator, t Ticket) error {
@@ -27,10 +28,13 @@ func CanClaim(op Operator, t Ticket) error {
 	if !op.Role.Can(ActionHandleTickets) {
 		return chat.Errorf(chat.EFORBIDDEN, "role %s does not handle tickets", op.Role)
 	}
-	if op.Status != Online {
-		return chat.Errorf(chat.ECONFLICT, "operator %s is %s, not online", op.Login, op.Status)
+	if op.Disconnected {
+		return chat.Errorf(chat.ECONFLICT, "operator %s has no console connected; open the console to take conversations", op.Login)
 	}
-	if !op.HasSkill(t.Skill) {
+	if op.Status != Online {
+		return chat.Errorf(chat.ECONFLICT, "operator %s is %s, not online; set yourself online to take conversations", op.Login, op.Status)
+	}
+	if !op.Serves(t) {
 		return chat.Errorf(chat.EFORBIDDEN, "operator %s does not serve %s", op.Login, t.Skill)
 	}
 	if op.Active >= op.Capacity {
@@ -58,15 +62,30 @@ func compareLoad(a, b Operator) int {
 	return cmp.Compare(a.ID, b.ID)
 }
 
+// claimable is CanClaim without the reason: the desk loop asks it for
+// every pair of queued ticket and operator, so it must not allocate.
+func claimable(op Operator, t Ticket) bool {
+	return t.Status == StatusQueued && !op.Disabled && op.Role.Can(ActionHandleTickets) && !op.Disconnected &&
+		op.Status == Online && op.Serves(t) && op.Active < op.Capacity
+}
+
 // ChooseOperator returns the operator who should get t: among those CanClaim
 // allows (online, enabled, serving the skill — everyone serves
-// SkillGeneral — with free capacity), the least loaded (see compareLoad).
-// It reports false when nobody can take t, or t is not queued.
+// SkillGeneral — with free capacity), the least loaded (see compareLoad),
+// the operator who just had it (t.PreviousOperatorID: released for not
+// answering, or transferred away) only when nobody else can. It reports
+// false when nobody can take t, or t is not queued.
 func ChooseOperator(t Ticket, ops []Operator) (Operator, bool) {
 	var best Operator
 	found := false
 	for _, op := range ops {
-		if CanClaim(op, t) != nil {
+		if !claimable(op, t) {
+			continue
+		}
+		if found && (op.ID == t.PreviousOperatorID) != (best.ID == t.PreviousOperatorID) {
+			if best.ID == t.PreviousOperatorID {
+				best = op
+			}
 			continue
 		}
 		if !found || compareLoad(op, best) < 0 {
@@ -115,13 +134,14 @@ func AutoAssign(queue []Ticket, ops []Operator) []Assignment {
 }
 
 // Stale returns the ids of assigned tickets that go back to the queue at
-// now: their operator is offline, disabled or unknown to ops, or they got no
-// first answer within answerTimeout of their assignment (reached exactly
-// counts as stale; answerTimeout ≤ 0 turns that check off). A ticket already
-// answered keeps its operator however long the conversation lasts; an away
-// operator keeps their tickets but must still answer in time. Ids come in the
-// order of tickets. The caller releases each (Ticket.Release) on the locked
-// row.
+// now: their operator is offline, disabled or unknown to ops; or they are
+// unanswered and their operator's console is gone (Disconnected past the
+// grace period); or they got no first answer within answerTimeout of their
+// assignment (reached exactly counts as stale; answerTimeout ≤ 0 turns that
+// check off). A ticket already answered keeps its operator however long the
+// conversation lasts, until the operator is offline; an away operator keeps
+// their tickets but must still answer in time. Ids come in the order of
+// tickets. The caller releases each (Ticket.Release) on the locked row.
 func Stale(tickets []Ticket, ops map[int64]Operator, now time.Time, answerTimeout time.Duration) []int64 {
 	var ids []int64
 	for _, t := range tickets {
@@ -130,7 +150,9 @@ func Stale(tickets []Ticket, ops map[int64]Operator, now time.Time, answerTimeou
 		}
 		op, ok := ops[t.OperatorID]
 		gone := !ok || op.Disabled || op.Status == Offline
-		late := answerTimeout > 0 && t.FirstResponseAt.IsZero() && !now.Before(t.AssignedAt.Add(answerTimeout))
+		unanswered := t.FirstResponseAt.IsZero()
+		late := answerTimeout > 0 && unanswered && !now.Before(t.AssignedAt.Add(answerTimeout))
+		gone = gone || (unanswered && op.Disconnected)
 		if gone || late {
 			ids = append(ids, t.ID)
 		}

@@ -30,6 +30,7 @@ func TestCanClaim(t *testing.T) {
 		{"editor", func() Operator { o := op(1, 0, 2, "payments"); o.Role = RoleEditor; return o }(), queued, chat.EFORBIDDEN},
 		{"away", func() Operator { o := op(1, 0, 2, "payments"); o.Status = Away; return o }(), queued, chat.ECONFLICT},
 		{"offline", func() Operator { o := op(1, 0, 2, "payments"); o.Status = Offline; return o }(), queued, chat.ECONFLICT},
+		{"no console connected", func() Operator { o := op(1, 0, 2, "payments"); o.Disconnected = true; return o }(), queued, chat.ECONFLICT},
 		{"no skill", op(1, 0, 2, "verification"), queued, chat.EFORBIDDEN},
 		{"at capacity", op(1, 2, 2, "payments"), queued, chat.ECONFLICT},
 		{"over capacity", op(1, 3, 2, "payments"), queued, chat.ECONFLICT},
@@ -39,6 +40,10 @@ func TestCanClaim(t *testing.T) {
 		err := CanClaim(tt.op, tt.t)
 		if got := chat.ErrorCode(err); got != tt.wantCode {
 			t.Errorf("%s: CanClaim code = %q (%v), want %q", tt.name, got, err, tt.wantCode)
+		}
+		// The loop's allocation-free check agrees with CanClaim.
+		if got := claimable(tt.op, tt.t); got != (err == nil) {
+			t.Errorf("%s: claimable = %v, CanClaim = %v", tt.name, got, err)
 		}
 	}
 }
@@ -130,32 +135,49 @@ func TestStale(t *testing.T) {
 		2: func() Operator { o := op(2, 1, 2); o.Status = Offline; return o }(),
 		3: func() Operator { o := op(3, 1, 2); o.Status = Away; return o }(),
 		4: func() Operator { o := op(4, 1, 2); o.Disabled = true; return o }(),
+		5: func() Operator { o := op(5, 2, 2); o.Status, o.Disconnected = Away, true; return o }(),
 	}
 	tickets := []Ticket{
-		{ID: 1, Status: StatusAssigned, OperatorID: 1, AssignedAt: at(8)},                         // in time
-		{ID: 2, Status: StatusAssigned, OperatorID: 2, AssignedAt: at(9), FirstResponseAt: at(9)}, // operator offline
-		{ID: 3, Status: StatusAssigned, OperatorID: 1, AssignedAt: at(5)},                         // exactly timed out
-		{ID: 4, Status: StatusAssigned, OperatorID: 1, AssignedAt: at(1), FirstResponseAt: at(2)}, // answered: kept
-		{ID: 5, Status: StatusAssigned, OperatorID: 3, AssignedAt: at(9)},                         // away: kept while in time
-		{ID: 6, Status: StatusAssigned, OperatorID: 3, AssignedAt: at(4)},                         // away and timed out
-		{ID: 7, Status: StatusAssigned, OperatorID: 9, AssignedAt: at(9)},                         // unknown operator
-		{ID: 8, Status: StatusAssigned, OperatorID: 4, AssignedAt: at(9)},                         // disabled
-		{ID: 9, Status: StatusQueued, AssignedAt: at(0)},                                          // not assigned
-		{ID: 10, Status: StatusResolved, OperatorID: 2, AssignedAt: at(0)},                        // closed
-		{ID: 11, Status: StatusAssigned, OperatorID: 1, AssignedAt: at(6)},                        // 4 min: in time
+		{ID: 1, Status: StatusAssigned, OperatorID: 1, AssignedAt: at(8)},                          // in time
+		{ID: 2, Status: StatusAssigned, OperatorID: 2, AssignedAt: at(9), FirstResponseAt: at(9)},  // operator offline
+		{ID: 3, Status: StatusAssigned, OperatorID: 1, AssignedAt: at(5)},                          // exactly timed out
+		{ID: 4, Status: StatusAssigned, OperatorID: 1, AssignedAt: at(1), FirstResponseAt: at(2)},  // answered: kept
+		{ID: 5, Status: StatusAssigned, OperatorID: 3, AssignedAt: at(9)},                          // away: kept while in time
+		{ID: 6, Status: StatusAssigned, OperatorID: 3, AssignedAt: at(4)},                          // away and timed out
+		{ID: 7, Status: StatusAssigned, OperatorID: 9, AssignedAt: at(9)},                          // unknown operator
+		{ID: 8, Status: StatusAssigned, OperatorID: 4, AssignedAt: at(9)},                          // disabled
+		{ID: 9, Status: StatusQueued, AssignedAt: at(0)},                                           // not assigned
+		{ID: 10, Status: StatusResolved, OperatorID: 2, AssignedAt: at(0)},                         // closed
+		{ID: 11, Status: StatusAssigned, OperatorID: 1, AssignedAt: at(6)},                         // 4 min: in time
+		{ID: 12, Status: StatusAssigned, OperatorID: 5, AssignedAt: at(9)},                         // console gone, unanswered
+		{ID: 13, Status: StatusAssigned, OperatorID: 5, AssignedAt: at(9), FirstResponseAt: at(9)}, // console gone, answered: kept
 	}
 	tests := []struct {
 		name    string
 		timeout time.Duration
 		want    []int64
 	}{
-		{"5 minute timeout", 5 * time.Minute, []int64{2, 3, 6, 7, 8}},
-		{"timeout off", 0, []int64{2, 7, 8}},
-		{"1 minute timeout", time.Minute, []int64{1, 2, 3, 5, 6, 7, 8, 11}},
+		{"5 minute timeout", 5 * time.Minute, []int64{2, 3, 6, 7, 8, 12}},
+		{"timeout off", 0, []int64{2, 7, 8, 12}},
+		{"1 minute timeout", time.Minute, []int64{1, 2, 3, 5, 6, 7, 8, 11, 12}},
 	}
 	for _, tt := range tests {
 		if got := Stale(tickets, ops, at(10), tt.timeout); !slices.Equal(got, tt.want) {
 			t.Errorf("%s: Stale = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+func TestChooseOperatorAvoidsThePreviousHolder(t *testing.T) {
+	back := Ticket{ID: 1, Skill: "payments", Status: StatusQueued, PreviousOperatorID: 1}
+	anna, boris := op(1, 0, 3, "payments"), op(2, 2, 3, "payments") // anna is less loaded
+	if got, ok := ChooseOperator(back, []Operator{anna, boris}); !ok || got.ID != boris.ID {
+		t.Fatalf("chose %d, want boris: anna just let it go", got.ID)
+	}
+	if got, ok := ChooseOperator(back, []Operator{boris, anna}); !ok || got.ID != boris.ID {
+		t.Fatalf("order matters: chose %d", got.ID)
+	}
+	if got, ok := ChooseOperator(back, []Operator{anna}); !ok || got.ID != anna.ID {
+		t.Fatalf("alone, anna gets it back: %d %v", got.ID, ok)
 	}
 }

@@ -16,7 +16,8 @@ import (
 //   - SLAHitRate is the share of those first answers given by DueAt (exactly
 //     at DueAt is a hit); tickets without a DueAt are left out of it.
 //   - Handle is the latest assignment → resolution, for tickets resolved since
-//     the moment, credited to the operator who resolved them.
+//     the moment, credited to the staff member who resolved them
+//     (Ticket.Resolver).
 //   - CSAT covers rated tickets resolved since the moment, credited to the
 //     resolver.
 //
@@ -107,8 +108,8 @@ func Metrics(tickets []Ticket, since time.Time) []OperatorStats {
 			total.addFirst(t)
 		}
 		if t.Status == StatusResolved && !t.ResolvedAt.IsZero() && !t.ResolvedAt.Before(since) {
-			if t.OperatorID != 0 {
-				get(t.OperatorID).addResolved(t)
+			if by := t.Resolver(); by != 0 {
+				get(by).addResolved(t)
 			}
 			total.addResolved(t)
 		}

@@ -70,7 +70,10 @@ func (r Role) Can(a Action) bool {
 type Presence string
 
 // Presences. Only online operators get new tickets; away operators keep the
-// ones they have; offline operators lose theirs back to the queue (Stale).
+// ones they have (but not unanswered ones once their console is gone);
+// offline operators lose theirs back to the queue (Stale). The stored value
+// is the operator's choice; Liveness.Apply turns it into the fact the desk
+// acts on, from the console's heartbeats.
 const (
 	Online  Presence = "online"
 	Away    Presence = "away"
@@ -104,6 +107,16 @@ type Operator struct {
 	Capacity int  // tickets the operator may hold at once
 	Active   int  // tickets currently assigned; the store counts them
 	LastSeen time.Time
+	// HeartbeatAt is the last time a console socket of the operator
+	// answered a heartbeat; zero when none ever did.
+	HeartbeatAt time.Time
+	// Chosen is the status the operator set; Status is what the desk acts
+	// on (Liveness.Apply derives it from Chosen and the heartbeats).
+	Chosen Presence
+	// Disconnected reports that no console socket of the operator answered
+	// a heartbeat within the grace period (Liveness.Apply sets it; never
+	// when presence is not derived from connections).
+	Disconnected bool
 }
 
 // HasSkill reports whether o serves skill: listed in o.Skills, or

@@ -101,7 +101,7 @@ func (t Ticket) TimeToDue(now time.Time) time.Duration {
 
 // LateUnnotified returns, in queue order, the open tickets whose first
 // answer is late at now and whose player has not been told yet. The caller
-// tells each player once (LateNotice) and sets BreachNotified in the same
+// tells each player once (LateWaitNotice) and sets BreachNotified in the same
 // write, guarded by "breach_notified = false" so two instances never both
 // notify.
 func LateUnnotified(tickets []Ticket, now time.Time) []Ticket {
@@ -113,38 +113,6 @@ func LateUnnotified(tickets []Ticket, now time.Time) []Ticket {
 	}
 	Sort(late)
 	return late
-}
-
-// LateNotice returns what the player is told when the first answer is late,
-// in locale (ru, or en for anything else). position is the ticket's place in
-// its queue (QueuePosition, 1 = next); 0 or less means an operator already
-// has the conversation. wait is the expected remaining wait, rounded up to
-// whole minutes; 0 or less leaves the estimate out.
-func LateNotice(locale string, position int, wait time.Duration) string {
-	ru := locale == chat.LocaleRU
-	var s string
-	if ru {
-		s = "Извините за ожидание: сейчас все специалисты заняты."
-		if position > 0 {
-			s += fmt.Sprintf(" Вы %d-й в очереди", position)
-		} else {
-			s += " Ваш диалог уже у специалиста"
-		}
-		if wait > 0 {
-			s += ", ответ — примерно через " + durationRU(wait)
-		}
-		return s + ". Ответ придёт сюда, в этот чат; если вы закроете его, ответ будет ждать вас здесь. Всё, что вы напишете, увидит специалист."
-	}
-	s = "Sorry for the wait: all our specialists are busy right now."
-	if position > 0 {
-		s += fmt.Sprintf(" You are number %d in the queue", position)
-	} else {
-		s += " A specialist already has your conversation"
-	}
-	if wait > 0 {
-		s += ", and the expected wait is about " + durationEN(wait)
-	}
-	return s + ". The answer will come here, in this chat; if you close it, the answer will be waiting for you here. The specialist will see everything you write."
 }
 
 // minutesUp returns d in whole minutes, rounded up.

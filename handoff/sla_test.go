@@ -102,39 +102,6 @@ func TestLateUnnotified(t *testing.T) {
 	}
 }
 
-func TestLateNotice(t *testing.T) {
-	tests := []struct {
-		locale   string
-		position int
-		wait     time.Duration
-		want     string
-	}{
-		{"en", 3, 7 * time.Minute,
-			"Sorry for the wait: all our specialists are busy right now. You are number 3 in the queue, and the expected wait is about 7 minutes. The answer will come here, in this chat; if you close it, the answer will be waiting for you here. The specialist will see everything you write."},
-		{"en", 1, 20 * time.Second,
-			"Sorry for the wait: all our specialists are busy right now. You are number 1 in the queue, and the expected wait is about 1 minute. The answer will come here, in this chat; if you close it, the answer will be waiting for you here. The specialist will see everything you write."},
-		{"de", 0, 0,
-			"Sorry for the wait: all our specialists are busy right now. A specialist already has your conversation. The answer will come here, in this chat; if you close it, the answer will be waiting for you here. The specialist will see everything you write."},
-		{"en", 12, 150 * time.Minute,
-			"Sorry for the wait: all our specialists are busy right now. You are number 12 in the queue, and the expected wait is about 3 hours. The answer will come here, in this chat; if you close it, the answer will be waiting for you here. The specialist will see everything you write."},
-		{"ru", 3, 7 * time.Minute,
-			"Извините за ожидание: сейчас все специалисты заняты. Вы 3-й в очереди, ответ — примерно через 7 минут. Ответ придёт сюда, в этот чат; если вы закроете его, ответ будет ждать вас здесь. Всё, что вы напишете, увидит специалист."},
-		{"ru", 2, 61 * time.Second,
-			"Извините за ожидание: сейчас все специалисты заняты. Вы 2-й в очереди, ответ — примерно через 2 минуты. Ответ придёт сюда, в этот чат; если вы закроете его, ответ будет ждать вас здесь. Всё, что вы напишете, увидит специалист."},
-		{"ru", 1, 21 * time.Minute,
-			"Извините за ожидание: сейчас все специалисты заняты. Вы 1-й в очереди, ответ — примерно через 21 минуту. Ответ придёт сюда, в этот чат; если вы закроете его, ответ будет ждать вас здесь. Всё, что вы напишете, увидит специалист."},
-		{"ru", 0, 0,
-			"Извините за ожидание: сейчас все специалисты заняты. Ваш диалог уже у специалиста. Ответ придёт сюда, в этот чат; если вы закроете его, ответ будет ждать вас здесь. Всё, что вы напишете, увидит специалист."},
-		{"ru", 4, 5 * time.Hour,
-			"Извините за ожидание: сейчас все специалисты заняты. Вы 4-й в очереди, ответ — примерно через 5 часов. Ответ придёт сюда, в этот чат; если вы закроете его, ответ будет ждать вас здесь. Всё, что вы напишете, увидит специалист."},
-	}
-	for _, tt := range tests {
-		if got := LateNotice(tt.locale, tt.position, tt.wait); got != tt.want {
-			t.Errorf("LateNotice(%q, %d, %v)\n got %q\nwant %q", tt.locale, tt.position, tt.wait, got, tt.want)
-		}
-	}
-}
-
 func TestPluralRU(t *testing.T) {
 	tests := []struct {
 		n    int

@@ -31,25 +31,34 @@ const MaxCSATComment = 1000
 // returns a coded error and leaves the ticket unchanged when it is illegal.
 // They do not touch Operator.Active: the store counts assigned tickets.
 type Ticket struct {
-	ID              int64
-	ConversationID  int64
-	PlayerID        string
-	Skill           string
-	Priority        Priority
-	Reason          string
-	Channel         chat.Channel
-	Status          TicketStatus
-	OperatorID      int64 // the current (or, once resolved, the last) operator; 0 while queued
-	CreatedAt       time.Time
-	DueAt           time.Time // first-response target, from the SLA of Channel
-	AssignedAt      time.Time // the latest assignment; zeroed when the ticket goes back to the queue
-	FirstResponseAt time.Time // the first human answer the player got; survives transfers
-	FirstResponseBy int64     // the operator who gave it; metrics credit them
-	ResolvedAt      time.Time
-	BreachNotified  bool   // the player has been told the first answer is late (once)
-	CSAT            int    // 0 = not rated, else 1–5
-	CSATComment     string // at most MaxCSATComment bytes
-	Transfers       int
+	ID             int64
+	ConversationID int64
+	PlayerID       string
+	Skill          string
+	Priority       Priority
+	Reason         string
+	Channel        chat.Channel
+	Status         TicketStatus
+	OperatorID     int64 // the current (or, once resolved, the last) operator; 0 while queued
+	// PreviousOperatorID is who held the ticket before it last went back to
+	// the queue or to another operator: the player is not told the same
+	// person "joined" twice in a row.
+	PreviousOperatorID int64
+	CreatedAt          time.Time
+	QueuedAt           time.Time // when it last entered the queue (created, released, transferred to a skill); widening counts from it
+	DueAt              time.Time // first-response target, from the SLA of Channel
+	AssignedAt         time.Time // the latest assignment; zeroed when the ticket goes back to the queue
+	FirstResponseAt    time.Time // the first human answer the player got; survives transfers
+	FirstResponseBy    int64     // the staff member who gave it (a supervisor stepping in, too); metrics credit them
+	ResolvedAt         time.Time
+	ResolvedBy         int64  // the staff member who resolved it; metrics credit them the handle time
+	BreachNotified     bool   // the player has been told the first answer is late (once)
+	CSAT               int    // 0 = not rated, else 1–5
+	CSATComment        string // at most MaxCSATComment bytes
+	Transfers          int
+	// Reach is who may take the ticket now (Widening.Reach); computed by
+	// whoever decides at a given time, never stored.
+	Reach Reach
 }
 
 // Request is what opens a ticket: a flow's handoff, or the player asking for
@@ -93,6 +102,7 @@ func NewTicket(r Request, rules Rules, sla SLA, now time.Time) (Ticket, error) {
 		Channel:        r.Channel,
 		Status:         StatusQueued,
 		CreatedAt:      now,
+		QueuedAt:       now,
 		DueAt:          sla.DueAt(now, r.Channel),
 	}, nil
 }
@@ -108,15 +118,16 @@ func (t *Ticket) Assign(op Operator, now time.Time) error {
 	return nil
 }
 
-// RecordFirstResponse notes the operator's reply at now as the first human
-// answer, unless one was already recorded (later replies change nothing).
-// It fails with ECONFLICT unless the ticket is assigned.
-func (t *Ticket) RecordFirstResponse(now time.Time) error {
+// RecordFirstResponse notes the reply of staff member by at now as the
+// first human answer, unless one was already recorded (later replies change
+// nothing). by is whoever actually answered: the holder, or a supervisor
+// stepping in. It fails with ECONFLICT unless the ticket is assigned.
+func (t *Ticket) RecordFirstResponse(by int64, now time.Time) error {
 	if t.Status != StatusAssigned {
 		return chat.Errorf(chat.ECONFLICT, "ticket %d is %s, not assigned: nobody can answer it", t.ID, t.Status)
 	}
 	if t.FirstResponseAt.IsZero() {
-		t.FirstResponseAt, t.FirstResponseBy = now, t.OperatorID
+		t.FirstResponseAt, t.FirstResponseBy = now, by
 	}
 	return nil
 }
@@ -135,6 +146,7 @@ func (t *Ticket) TransferToSkill(skill string) error {
 	if t.Status == StatusQueued && skill == t.Skill {
 		return chat.Errorf(chat.EINVALID, "ticket %d already waits for %s", t.ID, skill)
 	}
+	t.remember()
 	t.Skill, t.Status, t.OperatorID, t.AssignedAt = skill, StatusQueued, 0, time.Time{}
 	t.Transfers++
 	return nil
@@ -157,10 +169,22 @@ func (t *Ticket) TransferToOperator(op Operator, now time.Time) error {
 	if err := CanClaim(op, queued); err != nil {
 		return err
 	}
+	t.remember()
 	t.Status, t.OperatorID, t.AssignedAt = StatusAssigned, op.ID, now
 	t.Transfers++
 	return nil
 }
+
+// remember notes the current operator, if any, as the previous one.
+func (t *Ticket) remember() {
+	if t.OperatorID != 0 {
+		t.PreviousOperatorID = t.OperatorID
+	}
+}
+
+// Rejoins reports whether giving t to op now would only bring back the
+// operator who held it last: the player already knows them.
+func (t Ticket) Rejoins(op Operator) bool { return t.PreviousOperatorID == op.ID }
 
 // Release puts an assigned ticket back in the queue with its skill and
 // priority (the operator let go, went offline, or did not answer in time).
@@ -169,17 +193,19 @@ func (t *Ticket) Release() error {
 	if t.Status != StatusAssigned {
 		return chat.Errorf(chat.ECONFLICT, "ticket %d is %s, not assigned", t.ID, t.Status)
 	}
+	t.remember()
 	t.Status, t.OperatorID, t.AssignedAt = StatusQueued, 0, time.Time{}
 	return nil
 }
 
-// Resolve closes an assigned ticket at now; the player is then asked for a
-// rating. It fails with ECONFLICT unless the ticket is assigned.
-func (t *Ticket) Resolve(now time.Time) error {
+// Resolve closes an assigned ticket at now on behalf of staff member by
+// (the holder or a supervisor); the player is then asked for a rating. It
+// fails with ECONFLICT unless the ticket is assigned.
+func (t *Ticket) Resolve(by int64, now time.Time) error {
 	if t.Status != StatusAssigned {
 		return chat.Errorf(chat.ECONFLICT, "ticket %d is %s; only an assigned ticket can be resolved", t.ID, t.Status)
 	}
-	t.Status, t.ResolvedAt = StatusResolved, now
+	t.Status, t.ResolvedAt, t.ResolvedBy = StatusResolved, now, by
 	return nil
 }
 
@@ -215,5 +241,26 @@ func (t *Ticket) Rate(score int, comment string) error {
 		return chat.Errorf(chat.EINVALID, "comment is not valid UTF-8")
 	}
 	t.CSAT, t.CSATComment = score, strings.TrimSpace(comment)
+	return nil
+}
+
+// Comment adds the player's optional comment to a rating given without
+// one. It fails with ECONFLICT unless the ticket is resolved, rated and has
+// no comment yet, and with EINVALID for an empty comment, one that is not
+// UTF-8 or one longer than MaxCSATComment bytes.
+func (t *Ticket) Comment(comment string) error {
+	if t.Status != StatusResolved || t.CSAT == 0 || t.CSATComment != "" {
+		return chat.Errorf(chat.ECONFLICT, "ticket %d takes no comment now", t.ID)
+	}
+	comment = strings.TrimSpace(comment)
+	switch {
+	case comment == "":
+		return chat.Errorf(chat.EINVALID, "empty comment")
+	case len(comment) > MaxCSATComment:
+		return chat.Errorf(chat.EINVALID, "comment is %d bytes, the limit is %d", len(comment), MaxCSATComment)
+	case !utf8.ValidString(comment):
+		return chat.Errorf(chat.EINVALID, "comment is not valid UTF-8")
+	}
+	t.CSATComment = comment
 	return nil
 }

@@ -16,7 +16,7 @@ func TestNewTicket(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Ticket{ConversationID: 7, PlayerID: "p1", Skill: "payments", Priority: PriorityCritical, Reason: "withdrawal dispute",
-		Channel: chat.ChannelTicket, Status: StatusQueued, CreatedAt: t0, DueAt: t0.Add(6 * time.Hour)}
+		Channel: chat.ChannelTicket, Status: StatusQueued, CreatedAt: t0, QueuedAt: t0, DueAt: t0.Add(6 * time.Hour)}
 	if got != want {
 		t.Errorf("NewTicket =\n %+v\nwant\n %+v", got, want)
 	}
@@ -46,11 +46,11 @@ func TestTicketLifecycle(t *testing.T) {
 		do   func() error
 	}{
 		{"assign", func() error { return tk.Assign(anna, at(1)) }},
-		{"first response", func() error { return tk.RecordFirstResponse(at(2)) }},
-		{"second response keeps the first", func() error { return tk.RecordFirstResponse(at(4)) }},
+		{"first response", func() error { return tk.RecordFirstResponse(tk.OperatorID, at(2)) }},
+		{"second response keeps the first", func() error { return tk.RecordFirstResponse(tk.OperatorID, at(4)) }},
 		{"to verification", func() error { return tk.TransferToSkill("verification") }},
 		{"to boris", func() error { return tk.TransferToOperator(boris, at(5)) }},
-		{"resolve", func() error { return tk.Resolve(at(9)) }},
+		{"resolve", func() error { return tk.Resolve(tk.OperatorID, at(9)) }},
 		{"rate", func() error { return tk.Rate(4, "  quick, thanks ") }},
 	}
 	for _, s := range steps {
@@ -59,7 +59,7 @@ func TestTicketLifecycle(t *testing.T) {
 		}
 	}
 	want := Ticket{ID: 1, Skill: "verification", Status: StatusResolved, Priority: PriorityHigh, CreatedAt: t0, DueAt: at(3),
-		OperatorID: 2, AssignedAt: at(5), FirstResponseAt: at(2), FirstResponseBy: 1, ResolvedAt: at(9),
+		OperatorID: 2, PreviousOperatorID: 1, AssignedAt: at(5), FirstResponseAt: at(2), FirstResponseBy: 1, ResolvedAt: at(9), ResolvedBy: 2,
 		CSAT: 4, CSATComment: "quick, thanks", Transfers: 2}
 	if tk != want {
 		t.Errorf("after the lifecycle\n got %+v\nwant %+v", tk, want)
@@ -71,7 +71,7 @@ func TestTicketReleaseAndReturnToBot(t *testing.T) {
 	if err := tk.Release(); err != nil {
 		t.Fatal(err)
 	}
-	if want := (Ticket{ID: 1, Skill: "general", Status: StatusQueued}); tk != want {
+	if want := (Ticket{ID: 1, Skill: "general", Status: StatusQueued, PreviousOperatorID: 3}); tk != want {
 		t.Errorf("after Release %+v, want %+v", tk, want)
 	}
 	if err := tk.ReturnToBot(); err != nil {
@@ -103,8 +103,8 @@ func TestTicketIllegalTransitions(t *testing.T) {
 		{"assign resolved", tickets[StatusResolved], func(t *Ticket) error { return t.Assign(online, at(3)) }, chat.ECONFLICT},
 		{"assign returned", tickets[StatusReturnedToBot], func(t *Ticket) error { return t.Assign(online, at(3)) }, chat.ECONFLICT},
 		{"assign to skill-less", tickets[StatusQueued], func(t *Ticket) error { return t.Assign(op(3, 0, 2, "bonuses"), at(3)) }, chat.EFORBIDDEN},
-		{"first response queued", tickets[StatusQueued], func(t *Ticket) error { return t.RecordFirstResponse(at(3)) }, chat.ECONFLICT},
-		{"first response resolved", tickets[StatusResolved], func(t *Ticket) error { return t.RecordFirstResponse(at(3)) }, chat.ECONFLICT},
+		{"first response queued", tickets[StatusQueued], func(t *Ticket) error { return t.RecordFirstResponse(1, at(3)) }, chat.ECONFLICT},
+		{"first response resolved", tickets[StatusResolved], func(t *Ticket) error { return t.RecordFirstResponse(1, at(3)) }, chat.ECONFLICT},
 		{"transfer resolved to skill", tickets[StatusResolved], func(t *Ticket) error { return t.TransferToSkill("bonuses") }, chat.ECONFLICT},
 		{"transfer returned to skill", tickets[StatusReturnedToBot], func(t *Ticket) error { return t.TransferToSkill("bonuses") }, chat.ECONFLICT},
 		{"transfer to empty skill", tickets[StatusAssigned], func(t *Ticket) error { return t.TransferToSkill(" ") }, chat.EINVALID},
@@ -115,9 +115,9 @@ func TestTicketIllegalTransitions(t *testing.T) {
 		{"transfer to skill-less operator", tickets[StatusAssigned], func(t *Ticket) error { return t.TransferToOperator(op(2, 0, 2), at(3)) }, chat.EFORBIDDEN},
 		{"release queued", tickets[StatusQueued], func(t *Ticket) error { return t.Release() }, chat.ECONFLICT},
 		{"release resolved", tickets[StatusResolved], func(t *Ticket) error { return t.Release() }, chat.ECONFLICT},
-		{"resolve queued", tickets[StatusQueued], func(t *Ticket) error { return t.Resolve(at(3)) }, chat.ECONFLICT},
-		{"resolve resolved", tickets[StatusResolved], func(t *Ticket) error { return t.Resolve(at(3)) }, chat.ECONFLICT},
-		{"resolve returned", tickets[StatusReturnedToBot], func(t *Ticket) error { return t.Resolve(at(3)) }, chat.ECONFLICT},
+		{"resolve queued", tickets[StatusQueued], func(t *Ticket) error { return t.Resolve(1, at(3)) }, chat.ECONFLICT},
+		{"resolve resolved", tickets[StatusResolved], func(t *Ticket) error { return t.Resolve(1, at(3)) }, chat.ECONFLICT},
+		{"resolve returned", tickets[StatusReturnedToBot], func(t *Ticket) error { return t.Resolve(1, at(3)) }, chat.ECONFLICT},
 		{"return resolved to bot", tickets[StatusResolved], func(t *Ticket) error { return t.ReturnToBot() }, chat.ECONFLICT},
 		{"return returned to bot", tickets[StatusReturnedToBot], func(t *Ticket) error { return t.ReturnToBot() }, chat.ECONFLICT},
 		{"rate queued", tickets[StatusQueued], func(t *Ticket) error { return t.Rate(5, "") }, chat.ECONFLICT},
@@ -145,5 +145,52 @@ func TestRateCommentLimit(t *testing.T) {
 	tk := Ticket{Status: StatusResolved}
 	if err := tk.Rate(1, strings.Repeat("a", MaxCSATComment)); err != nil {
 		t.Errorf("a %d-byte comment: %v", MaxCSATComment, err)
+	}
+}
+
+func TestTicketComment(t *testing.T) {
+	rated := Ticket{ID: 1, Status: StatusResolved, CSAT: 4}
+	tests := []struct {
+		name string
+		t    Ticket
+		text string
+		want string
+	}{
+		{"rated without comment", rated, "  quick  ", ""},
+		{"not rated", Ticket{ID: 1, Status: StatusResolved}, "x", chat.ECONFLICT},
+		{"already commented", Ticket{ID: 1, Status: StatusResolved, CSAT: 4, CSATComment: "x"}, "y", chat.ECONFLICT},
+		{"open", Ticket{ID: 1, Status: StatusAssigned, CSAT: 4}, "y", chat.ECONFLICT},
+		{"blank", rated, "  ", chat.EINVALID},
+		{"too long", rated, strings.Repeat("a", MaxCSATComment+1), chat.EINVALID},
+	}
+	for _, tt := range tests {
+		tk := tt.t
+		if got := chat.ErrorCode(tk.Comment(tt.text)); got != tt.want {
+			t.Errorf("%s: code %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	tk := rated
+	if err := tk.Comment("  quick  "); err != nil || tk.CSATComment != "quick" {
+		t.Fatalf("comment %q, %v", tk.CSATComment, err)
+	}
+}
+
+func TestTicketRejoins(t *testing.T) {
+	anna, boris := op(1, 0, 2, "payments", "verification"), op(2, 0, 2, "verification")
+	tk := Ticket{ID: 1, Skill: "payments", Status: StatusQueued}
+	if err := tk.Assign(anna, at(1)); err != nil || tk.Rejoins(anna) {
+		t.Fatalf("first assignment: %v, rejoins %v", err, tk.Rejoins(anna))
+	}
+	if err := tk.TransferToSkill("verification"); err != nil {
+		t.Fatal(err)
+	}
+	if !tk.Rejoins(anna) || tk.Rejoins(boris) {
+		t.Fatalf("after a transfer anna rejoins %v, boris %v; want true, false", tk.Rejoins(anna), tk.Rejoins(boris))
+	}
+	if err := tk.Assign(boris, at(2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := tk.Release(); err != nil || tk.Rejoins(anna) || !tk.Rejoins(boris) {
+		t.Fatalf("after boris released it: %v; anna rejoins %v, boris %v", err, tk.Rejoins(anna), tk.Rejoins(boris))
 	}
 }

@@ -21,6 +21,7 @@ type Report struct {
 	OOSRecall       float64                `json:"oos_recall"`
 	OOSPrecision    float64                `json:"oos_precision"`
 	Accuracy        float64                `json:"accuracy"`
+	ConfidentWrong  float64                `json:"confident_wrong"` // share of examples given a wrong in-scope intent at confidence ≥ ConfidentLevel
 	MacroF1         float64                `json:"macro_f1"`
 	ECE             float64                `json:"ece"`
 	PerIntent       map[string]IntentScore `json:"per_intent"`
@@ -53,6 +54,11 @@ type CurvePoint struct {
 	OOSRecall       float64 `json:"oos_recall"`
 	Accuracy        float64 `json:"accuracy"`
 }
+
+// ConfidentLevel is the confidence from which a wrong in-scope intent
+// counts as confidently wrong: the player gets a wrong answer, not a
+// clarifying question or the knowledge base.
+const ConfidentLevel = 0.7
 
 // outcome is what the model said about one test utterance, independent of
 // the threshold.
@@ -121,7 +127,7 @@ func scoreOutcomes(outs []outcome, threshold float64) Report {
 	r := Report{Examples: len(outs), Threshold: threshold, PerIntent: map[string]IntentScore{}}
 	tp, fp, fn := map[string]int{}, map[string]int{}, map[string]int{}
 	confusions := map[[2]string]int{}
-	inCorrect, oosCorrect, oosPredicted := 0, 0, 0
+	inCorrect, oosCorrect, oosPredicted, confidentWrong := 0, 0, 0, 0
 	for _, o := range outs {
 		p := o.predicted(threshold)
 		if o.expected == OutOfScope {
@@ -141,6 +147,9 @@ func scoreOutcomes(outs []outcome, threshold float64) Report {
 			}
 			continue
 		}
+		if p != OutOfScope && o.conf >= ConfidentLevel {
+			confidentWrong++
+		}
 		fp[p]++
 		fn[o.expected]++
 		confusions[[2]string{o.expected, p}]++
@@ -149,6 +158,7 @@ func scoreOutcomes(outs []outcome, threshold float64) Report {
 	r.OOSRecall = ratio(oosCorrect, r.OOSExamples)
 	r.OOSPrecision = ratio(oosCorrect, oosPredicted)
 	r.Accuracy = ratio(inCorrect+oosCorrect, len(outs))
+	r.ConfidentWrong = ratio(confidentWrong, len(outs))
 	labels := map[string]bool{}
 	for _, o := range outs {
 		labels[o.expected] = true

@@ -15,6 +15,25 @@ type lexicon struct {
 	// scripts seen in training: a layout is repaired only into a script the
 	// model knows.
 	latin, cyrillic bool
+	// vocabulary: words known from other texts than the training examples
+	// (Options.Vocabulary); they count as known when repairing a layout.
+	vocabulary map[string]struct{}
+}
+
+// addVocabulary records the words of texts as known for layout and
+// transliteration repair.
+func (l *lexicon) addVocabulary(texts []string) {
+	if len(texts) == 0 {
+		return
+	}
+	l.vocabulary = make(map[string]struct{})
+	for _, t := range texts {
+		for _, w := range normalizeWords(t) {
+			if !isNumber(w) {
+				l.vocabulary[w] = struct{}{}
+			}
+		}
+	}
 }
 
 // minSpellLen is the shortest word that spelling correction touches.

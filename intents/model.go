@@ -54,6 +54,7 @@ type Model struct {
 	background  float64 // decision value of the implicit none class; NaN if off
 	threshold   float64
 	lex         *lexicon
+	keepText    bool      // Options.KeepText
 	pool        sync.Pool // of *scratch
 }
 
@@ -85,7 +86,10 @@ func (m *Model) Classify(text string) Result {
 func (m *Model) ClassifyWithThreshold(text string, threshold float64) Result {
 	s := m.getScratch()
 	defer m.pool.Put(s)
-	fixed := m.lex.repairLayout(text)
+	fixed := text
+	if !m.keepText {
+		fixed = m.lex.repairLayout(text)
+	}
 	probs := m.probabilities(fixed, s)
 	res := Result{Text: fixed}
 	best := 0

@@ -60,6 +60,14 @@ type Options struct {
 	// already match most typos, and on CLINC150 val it cost out-of-scope
 	// recall (unfamiliar words are a sign of an out-of-scope question).
 	SpellCorrect bool
+	// KeepText skips keyboard-layout and transliteration repair in
+	// Classify: for a model whose input another model already repaired.
+	KeepText bool
+	// Vocabulary holds texts (knowledge-base articles) whose words the
+	// keyboard-layout and transliteration repair also counts as known, so
+	// an English word the intent examples lack ("programme") is not read
+	// as transliterated Russian. The model does not train on them.
+	Vocabulary []string
 	// MaxIter caps the SVM solver's passes over the data (default 200);
 	// Tolerance is its stopping tolerance (default 0.1).
 	MaxIter   int
@@ -171,6 +179,7 @@ func TrainContext(ctx context.Context, examples []Example, opts Options) (*Model
 	}
 
 	lex := newLexicon(texts, o.SpellCorrect)
+	lex.addVocabulary(o.Vocabulary)
 	docs := make([][]token, len(examples))
 	for i, t := range texts {
 		docs[i] = lex.trainingTokens(t)
@@ -213,6 +222,7 @@ func TrainContext(ctx context.Context, examples []Example, opts Options) (*Model
 		background:  cal.background,
 		threshold:   o.Threshold,
 		lex:         lex,
+		keepText:    o.KeepText,
 	}, nil
 }
 

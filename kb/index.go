@@ -28,9 +28,10 @@ const (
 // ("title_ru", "body_en", …) so that it is analyzed with its locale's
 // analyzer, and a search in one locale never sees the other.
 const (
-	fieldTitle = "title"
-	fieldTags  = "tags"
-	fieldBody  = "body"
+	fieldTitle    = "title"
+	fieldTags     = "tags"
+	fieldHeadings = "headings"
+	fieldBody     = "body"
 )
 
 // Options configure an Index.
@@ -42,6 +43,13 @@ type Options struct {
 	// IntentBoost multiplies the relevance of articles that list
 	// Query.Intent. Zero means DefaultIntentBoost; 1 turns it off.
 	IntentBoost float64
+	// Synonyms, per locale, map the words players use to the words the
+	// articles use ("бабки" → "деньги", "кэшаут" → "вывод"): a query term
+	// that is the analyzed form of a player word is searched as the
+	// analyzed terms of its article words instead, so every form of the
+	// word ("бабок", "бабками") is covered. Player words are single words;
+	// article words may be several ("верифнуться" → "верификация").
+	Synonyms map[string]map[string]string
 	// OnBuild, when set, is called each time Open builds an index rather
 	// than reusing one, with the directory it built (or "" in memory).
 	OnBuild func(dir string)
@@ -60,18 +68,27 @@ type Index struct {
 	minScore    float64
 	intentBoost float64
 	analyzers   map[string]analysis.Analyzer
-	filler      map[string]map[string]bool // analyzed chat filler by locale
-	articles    map[string]*entry          // by docID
-	byLocale    map[string][]*entry        // sorted by id
+	filler      map[string]map[string]bool    // analyzed chat filler by locale
+	synonyms    map[string]map[string]synonym // by locale, by the analyzed player word
+	articles    map[string]*entry             // by docID
+	byLocale    map[string][]*entry           // sorted by id
 	cache       *candidateCache
 	closeOnce   sync.Once
 	closeErr    error
 }
 
+// synonym is what a player's word stands for in the articles.
+type synonym struct {
+	terms []string // the article words, analyzed
+	words string   // as written
+}
+
 // entry is an article with what Search shows of it.
 type entry struct {
 	Article
-	snippet string
+	snippet  string
+	plain    string        // the body as plain text
+	sections []sectionText // the body's intro and "##" sections, analyzed for Excerpt
 }
 
 // Open returns an index of articles. With dir == "" the index lives in
@@ -130,6 +147,32 @@ func Open(dir, version string, articles []Article, opts Options) (*Index, error)
 		for _, tok := range a.Analyze([]byte(fold(loc, words))) {
 			ix.filler[loc][string(tok.Term)] = true
 		}
+	}
+	ix.synonyms = map[string]map[string]synonym{}
+	for loc, words := range opts.Synonyms {
+		a := ix.analyzers[loc]
+		if a == nil {
+			_ = ix.bleve.Close()
+			return nil, chat.Errorf(chat.EINVALID, "kb: synonyms for unsupported locale %q", loc)
+		}
+		ix.synonyms[loc] = map[string]synonym{}
+		for player, article := range words {
+			from := a.Analyze([]byte(fold(loc, player)))
+			if len(from) != 1 {
+				continue // a stop word, or more than one word: nothing to replace
+			}
+			var to []string
+			for _, tok := range a.Analyze([]byte(fold(loc, article))) {
+				to = append(to, string(tok.Term))
+			}
+			if len(to) > 0 && string(from[0].Term) != to[0] {
+				ix.synonyms[loc][string(from[0].Term)] = synonym{terms: to, words: article}
+			}
+		}
+	}
+	for _, e := range ix.articles {
+		e.plain = strings.TrimSpace(RenderPlain(e.Body))
+		e.sections = ix.analyzeSections(e.Locale, e.Body)
 	}
 	return ix, nil
 }
@@ -193,13 +236,14 @@ func docID(locale, id string) string {
 	return locale + "/" + id
 }
 
-// newMapping returns the index mapping: per-locale title, tags and body
+// newMapping returns the index mapping: per-locale title, tags, section
+// headings and body
 // fields analyzed with the "ru" or "en" analyzer; nothing else is indexed
 // and nothing is stored (articles are kept in memory).
 func newMapping() mapping.IndexMapping {
 	doc := bleve.NewDocumentStaticMapping()
 	for _, loc := range []string{LocaleRU, LocaleEN} {
-		for _, f := range []string{fieldTitle, fieldTags, fieldBody} {
+		for _, f := range []string{fieldTitle, fieldTags, fieldHeadings, fieldBody} {
 			fm := bleve.NewTextFieldMapping()
 			fm.Analyzer = loc
 			fm.Store = false
@@ -238,10 +282,17 @@ func document(a Article) map[string]any {
 	for i, t := range a.Tags {
 		tags[i] = fold(a.Locale, t)
 	}
+	var headings []string
+	for _, s := range sections(a.Body) {
+		if s.heading != "" {
+			headings = append(headings, fold(a.Locale, renderInline(s.heading)))
+		}
+	}
 	return map[string]any{
-		fieldTitle + "_" + a.Locale: fold(a.Locale, a.Title),
-		fieldTags + "_" + a.Locale:  tags,
-		fieldBody + "_" + a.Locale:  fold(a.Locale, RenderPlain(a.Body)),
+		fieldTitle + "_" + a.Locale:    fold(a.Locale, a.Title),
+		fieldTags + "_" + a.Locale:     tags,
+		fieldHeadings + "_" + a.Locale: headings,
+		fieldBody + "_" + a.Locale:     fold(a.Locale, RenderPlain(a.Body)),
 	}
 }
 

@@ -31,11 +31,12 @@ const (
 	creditFuzzy  = 0.8
 	creditTrunc  = 0.7
 
-	boostTitle  = 3.0
-	boostTags   = 2.5
-	boostBody   = 1.0
-	boostPrefix = 0.5 // relative to an exact or one-typo match
-	boostTrunc  = 0.3
+	boostTitle    = 3.0
+	boostTags     = 2.5
+	boostHeadings = 2.5
+	boostBody     = 1.0
+	boostPrefix   = 0.5 // relative to an exact or one-typo match
+	boostTrunc    = 0.3
 )
 
 // Chat filler: words players add to any request ("please help, I need…",
@@ -47,11 +48,13 @@ const (
 		"can could would should will may might must need needs needed want wants wanted wanna gonna " +
 		"tell know knows like get gets got getting let say says said saying ok okay yes yeah yep " +
 		"guys anyone someone somebody anybody something anything thing things really just still " +
-		"also already way ever hope question problem problems issue issues work works working happen happened"
+		"also already way ever even actually exactly maybe hope question problem problems issue issues work works working happen happened " +
+		"casino northwind"
 	fillerRU = "привет приветик здравствуйте здраствуйте здрасьте здрасте здравствуй спасибо благодарю " +
 		"пожалуйста плиз помогите помоги помощь подскажите подскажи скажите скажи объясните объясни " +
 		"хочу хотел хотела хотим могу можем можете могли нужно нужен нужна пишет пишут написано " +
-		"вообще просто очень почему сколько ребята ребят алло срочно вопрос проблема проблемы ок окей ага"
+		"вообще просто очень почему сколько ребята ребят алло срочно вопрос проблема проблемы ок окей ага " +
+		"казино northwind скока скоко скольк щас сейчас чё че пжл плз спс"
 )
 
 // queryTerm is one meaningful term of a query.
@@ -62,6 +65,9 @@ type queryTerm struct {
 	// prefix too, since the Russian stemmer takes "-ит" for a verb ending
 	// ("лимит" → "лим", while "лимиты" → "лимит").
 	word string
+	// alts are the analyzed article words for a player's word
+	// (Options.Synonyms); the term counts as matched by any of them.
+	alts []string
 }
 
 // queryTerms analyzes text with the locale's analyzer: its distinct terms
@@ -70,15 +76,24 @@ type queryTerm struct {
 func (ix *Index) queryTerms(locale, text string) []queryTerm {
 	text = fold(locale, text)
 	var terms []queryTerm
+	have := func(stem string) bool {
+		return slices.ContainsFunc(terms, func(t queryTerm) bool { return t.stem == stem })
+	}
 	for _, tok := range ix.analyzers[locale].Analyze([]byte(text)) {
 		stem := string(tok.Term)
 		n := utf8.RuneCountInString(stem)
-		if n < minTermRunes || ix.filler[locale][stem] || slices.ContainsFunc(terms, func(t queryTerm) bool { return t.stem == stem }) {
+		syn, isSyn := ix.synonyms[locale][stem]
+		if n < minTermRunes && !isSyn || ix.filler[locale][stem] || have(stem) {
 			continue
 		}
 		t := queryTerm{stem: stem}
 		if word := []rune(strings.ToLower(text[tok.Start:tok.End])); n < minFuzzyRunes && len(word) >= minFuzzyRunes && strings.HasPrefix(string(word), stem) {
 			t.word = string(word[:minFuzzyRunes])
+		}
+		if isSyn {
+			// A player's word for what the articles call otherwise
+			// ("кэшаут", "вывести" for "вывод"): the article's word counts.
+			t.alts = syn.terms
 		}
 		terms = append(terms, t)
 		if len(terms) == maxQueryTerms {
@@ -86,6 +101,34 @@ func (ix *Index) queryTerms(locale, text string) []queryTerm {
 		}
 	}
 	return terms
+}
+
+// Canonical returns text with the article words that Options.Synonyms
+// gives for a player's word added after it ("кэшаут" → "кэшаут вывод"),
+// for judges that read the text rather than search it (the engine's
+// article classifier).
+func (ix *Index) Canonical(locale, text string) string {
+	syn := ix.synonyms[locale]
+	if len(syn) == 0 {
+		return text
+	}
+	text = fold(locale, text) // same length: ё and е are both two bytes
+	var b strings.Builder
+	last := 0
+	for _, tok := range ix.analyzers[locale].Analyze([]byte(text)) {
+		s, ok := syn[string(tok.Term)]
+		if !ok {
+			continue
+		}
+		b.WriteString(text[last:tok.End])
+		b.WriteString(" " + s.words)
+		last = tok.End
+	}
+	if last == 0 {
+		return text
+	}
+	b.WriteString(text[last:])
+	return b.String()
 }
 
 // buildQuery matches any of terms in the locale's fields.
@@ -96,6 +139,7 @@ func buildQuery(locale string, terms []queryTerm) query.Query {
 	}{
 		{fieldTitle + "_" + locale, boostTitle},
 		{fieldTags + "_" + locale, boostTags},
+		{fieldHeadings + "_" + locale, boostHeadings},
 		{fieldBody + "_" + locale, boostBody},
 	}
 	perTerm := make([]query.Query, 0, len(terms))
@@ -110,8 +154,16 @@ func buildQuery(locale string, terms []queryTerm) query.Query {
 }
 
 // termQuery matches one query term in one field: exactly, and for long
-// terms also with one typo, as a prefix and by a shortened stem.
+// terms also with one typo, as a prefix and by a shortened stem; a
+// player's word also by the article words it stands for.
 func termQuery(t queryTerm, field string, boost float64) query.Query {
+	if len(t.alts) > 0 {
+		qs := []query.Query{termQuery(queryTerm{stem: t.stem, word: t.word}, field, boost)}
+		for _, a := range t.alts {
+			qs = append(qs, termQuery(queryTerm{stem: a}, field, boost))
+		}
+		return query.NewDisjunctionQuery(qs)
+	}
 	n := utf8.RuneCountInString(t.stem)
 	if n < minFuzzyRunes {
 		q := query.NewTermQuery(t.stem)
@@ -148,7 +200,7 @@ func termCredits(terms []queryTerm, locale string, locs search.FieldTermLocation
 	all = make([]float64, len(terms))
 	title = make([]float64, len(terms))
 	for field, byTerm := range locs {
-		strong := field != fieldBody+"_"+locale
+		strong := field == fieldTitle+"_"+locale || field == fieldTags+"_"+locale
 		for m := range byTerm {
 			for j, t := range terms {
 				c := credit(t, m)
@@ -163,8 +215,16 @@ func termCredits(terms []queryTerm, locale string, locs search.FieldTermLocation
 }
 
 // credit is how well query term q matches article term m (see the
-// constants above).
+// constants above); a player's word earns the best credit of itself and
+// the article words it stands for.
 func credit(q queryTerm, m string) float64 {
+	if len(q.alts) > 0 {
+		c := credit(queryTerm{stem: q.stem, word: q.word}, m)
+		for _, a := range q.alts {
+			c = max(c, credit(queryTerm{stem: a}, m))
+		}
+		return c
+	}
 	if q.stem == m {
 		return creditExact
 	}
@@ -194,6 +254,9 @@ func truncate(term string) string {
 // oneEdit reports whether a and b are at most one rune insertion, deletion
 // or substitution apart.
 func oneEdit(a, b string) bool {
+	if d := utf8.RuneCountInString(a) - utf8.RuneCountInString(b); d > 1 || d < -1 {
+		return false
+	}
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) > len(rb) {
 		ra, rb = rb, ra

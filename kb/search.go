@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -18,6 +19,29 @@ type Query struct {
 	Text   string // the player's words
 	Intent string // optional: articles listing this intent rank higher
 	Limit  int    // most hits returned; 0 means DefaultLimit
+	// IntentMinScore, when positive, is the intent-scoped bar: articles
+	// listing Intent whose Score reaches it pass even below the
+	// minimum-score rule (title/tag anchoring not required: the intent is
+	// the anchor), and compete with those that pass it.
+	IntentMinScore float64
+	// Prefer ranks these articles first (among themselves by relevance)
+	// when their Score is within preferMargin of the best hit's,
+	// and lets those that list Intent pass at IntentMinScore even when
+	// other articles pass the minimum-score rule: the problem-specific
+	// articles, when the message states a problem.
+	Prefer []string
+	// Affinity is another judge's confidence (0 to 1) that the question is
+	// about an article (the engine's article classifier); when set, hits
+	// are ordered by relevance (as a share of the best hit's) plus it.
+	Affinity map[string]float64
+	// PreferFirst puts the Prefer articles that pass first whatever their
+	// Score (a stated wait makes the late-problem article the answer).
+	PreferFirst bool
+	// OnlyIntent returns only articles listing Intent (a follow-up on a
+	// topic is answered from the topic's articles).
+	OnlyIntent bool
+	// Exclude never returns these articles (the one just shown).
+	Exclude []string
 }
 
 // Hit is an article that answers a query.
@@ -34,6 +58,8 @@ type Hit struct {
 	// Options.IntentBoost for an article listing Query.Intent. It is
 	// comparable only within one result.
 	Relevance float64
+	// Scoped marks a hit that passed only Query.IntentMinScore.
+	Scoped bool `json:",omitempty"`
 }
 
 // Search returns the articles of q.Locale that answer q.Text, best first,
@@ -86,12 +112,65 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		}
 		ix.cache.put(key, cands)
 	}
-	hits := make([]Hit, 0, min(limit, len(cands)))
+	// An article passes the minimum-score rule, or lists the query's intent
+	// and reaches the intent-scoped bar (then the hit is Scoped).
+	hits := ix.rank(cands, q, func(c candidate) (pass, scoped bool) {
+		if q.OnlyIntent && !slices.Contains(c.Intents, q.Intent) {
+			return false, false
+		}
+		if ix.minScore < 0 || c.score >= ix.minScore-1e-9 && c.anchored {
+			return true, false
+		}
+		ok := q.IntentMinScore > 0 && q.Intent != "" && slices.Contains(c.Intents, q.Intent) && c.score >= q.IntentMinScore-1e-9
+		return ok, ok
+	})
+	if q.Affinity != nil {
+		best := 0.0
+		for _, h := range hits {
+			best = max(best, h.Relevance)
+		}
+		for i := range hits {
+			if best > 0 {
+				hits[i].Relevance /= best
+			}
+			hits[i].Relevance += q.Affinity[hits[i].ArticleID]
+		}
+	}
+	// A preferred article goes first unless another answers clearly more
+	// of the question.
+	bestScore := 0.0
+	for _, h := range hits {
+		bestScore = max(bestScore, h.Score)
+	}
+	preferred := func(h Hit) int {
+		if slices.Contains(q.Prefer, h.ArticleID) && (q.PreferFirst || h.Score >= bestScore-preferMargin) {
+			return 1
+		}
+		return 0
+	}
+	slices.SortStableFunc(hits, func(a, b Hit) int {
+		return cmp.Or(cmp.Compare(preferred(b), preferred(a)), cmp.Compare(b.Relevance, a.Relevance),
+			cmp.Compare(b.Score, a.Score), strings.Compare(a.ArticleID, b.ArticleID))
+	})
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	return hits, nil
+}
+
+// preferMargin is how much less of the question a preferred article may
+// answer than the best hit and still go first.
+const preferMargin = 0.2
+
+// rank turns the candidates that pass into hits, with their relevance.
+func (ix *Index) rank(cands []candidate, q Query, pass func(candidate) (pass, scoped bool)) []Hit {
+	hits := []Hit{}
 	for _, c := range cands {
-		if ix.minScore >= 0 && (c.score < ix.minScore-1e-9 || !c.anchored) {
+		ok, scoped := pass(c)
+		if !ok || slices.Contains(q.Exclude, c.ID) {
 			continue
 		}
-		rel := c.relevance * c.score
+		rel := c.relevance * c.weighted * (1 + 2*c.strong)
 		if q.Intent != "" && slices.Contains(c.Intents, q.Intent) {
 			rel *= ix.intentBoost
 		}
@@ -102,15 +181,10 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 			Snippet:   c.snippet,
 			Score:     c.score,
 			Relevance: rel,
+			Scoped:    scoped,
 		})
 	}
-	slices.SortStableFunc(hits, func(a, b Hit) int {
-		return cmp.Or(cmp.Compare(b.Relevance, a.Relevance), cmp.Compare(b.Score, a.Score), strings.Compare(a.ArticleID, b.ArticleID))
-	})
-	if len(hits) > limit {
-		hits = hits[:limit]
-	}
-	return hits, nil
+	return hits
 }
 
 // candidate is an article that matches at least one query term, with what
@@ -120,6 +194,8 @@ type candidate struct {
 	relevance float64 // bleve's
 	score     float64 // Hit.Score
 	anchored  bool    // a query term matches the title or tags
+	weighted  float64 // score with each term weighted by its rarity among the articles (idf)
+	strong    float64 // the same share for the title and tags alone
 }
 
 // candidates returns every article of the locale that matches a term of
@@ -144,20 +220,74 @@ func (ix *Index) candidates(ctx context.Context, locale, text string) ([]candida
 		}
 		return nil, fmt.Errorf("kb: search: %w", err)
 	}
-	out := make([]candidate, 0, len(res.Hits))
+	credits := make([][2][]float64, 0, len(res.Hits))
+	entries := make([]*entry, 0, len(res.Hits))
+	scores := make([]float64, 0, len(res.Hits))
+	df := make([]float64, len(terms))
 	for _, h := range res.Hits {
 		e, ok := ix.articles[h.ID]
 		if !ok {
 			continue
 		}
 		all, title := termCredits(terms, locale, h.Locations)
-		c := candidate{entry: e, relevance: h.Score}
+		for j := range terms {
+			if all[j] > 0 {
+				df[j]++
+			}
+		}
+		credits = append(credits, [2][]float64{all, title})
+		entries = append(entries, e)
+		scores = append(scores, h.Score)
+	}
+	// A term few articles share says more about which one is meant.
+	idf := make([]float64, len(terms))
+	idfSum := 0.0
+	for j := range terms {
+		idf[j] = math.Log(1 + float64(n)/(1+df[j]))
+		idfSum += idf[j]
+	}
+	out := make([]candidate, 0, len(entries))
+	for i, e := range entries {
+		all, title := credits[i][0], credits[i][1]
+		c := candidate{entry: e, relevance: scores[i]}
 		for j := range terms {
 			c.score += all[j]
+			c.weighted += all[j] * idf[j]
+			c.strong += title[j] * idf[j]
 			c.anchored = c.anchored || title[j] > 0
 		}
 		c.score /= float64(len(terms))
+		c.weighted /= idfSum
+		c.strong /= idfSum
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// Related returns how much of text (its meaningful terms, rare ones
+// weighing more) the title and tags of the best-matching article of the
+// locale cover, from 0 to 1: whether a message the knowledge base cannot
+// answer is still about the service ("can I change my nickname?") or small
+// talk ("what's the weather?"; "казино" alone, in many titles, covers
+// little of "tell me a casino joke").
+func (ix *Index) Related(ctx context.Context, locale, text string) (float64, error) {
+	if !IsLocale(locale) {
+		return 0, chat.Errorf(chat.EINVALID, "unsupported locale %q", locale)
+	}
+	key := locale + "\x00" + text
+	cands, ok := ix.cache.get(key)
+	if !ok {
+		var err error
+		if cands, err = ix.candidates(ctx, locale, text); err != nil {
+			return 0, err
+		}
+		ix.cache.put(key, cands)
+	}
+	best := 0.0
+	for _, c := range cands {
+		if c.anchored {
+			best = max(best, c.strong)
+		}
+	}
+	return best, nil
 }

@@ -26,7 +26,7 @@ const (
 	markerName     = "kb-index.json"
 	bleveDirName   = "bleve"
 	buildPrefix    = ".kb-build-"
-	indexFormat    = 1 // bump when the mapping or the indexed documents change
+	indexFormat    = 2 // bump when the mapping or the indexed documents change
 	maxVersionName = 64
 	staleBuildAge  = time.Hour // an unfinished build this old was abandoned
 )

@@ -32,9 +32,11 @@ import (
 
 const benchUsage = `switchboard bench chat [--players 200] [--duration 20s] [--url URL --token-secret S]
 switchboard bench idle [--connections 5000] [--url URL --token-secret S]
+` + benchTelegramUsage + `
 
 Without --url, bench starts "switchboard serve" as a child process on a fresh
-SQLite database (or --db) and stops it afterwards.`
+SQLite database (or --db) and stops it afterwards. bench telegram runs the
+server and a fake Bot API in its own process.`
 
 // benchMessages are the default content's example phrases of both
 // languages, except the intents that hand off at once: over a thousand
@@ -59,6 +61,9 @@ func benchMessages() ([]string, error) {
 }
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "telegram" {
+		return benchTelegram(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || (args[0] != "chat" && args[0] != "idle") {
 		return fmt.Errorf("%w: %s", errUsage, benchUsage)
 	}
@@ -121,13 +126,15 @@ func startBenchServer(ctx context.Context, db string, stderr io.Writer) (string,
 		return "", nil, err
 	}
 	args := []string{"serve", "--listen", addr, "--data-dir", filepath.Join(dir, "data"), "--token-secret", benchSecret,
-		"--rate", "1000000", "--burst", "1000000", "--log-level", "warn", "--log-format", "text"}
+		"--rate", "1000000", "--burst", "1000000", "--log-level", "warn", "--log-format", "text",
+		"--max-conns-per-ip", "0", // every benchmark client is on loopback
+		"--metrics-listen", ""} // metrics on the public listener, behind the bench's token
 	if db != "" {
 		args = append(args, "--db", db)
 	}
 	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Stdout, cmd.Stderr = io.Discard, stderr
-	cmd.Env = append(os.Environ(), "SWITCHBOARD_CONTENT_DIR=")
+	cmd.Env = append(os.Environ(), "SWITCHBOARD_CONTENT_DIR=", "SWITCHBOARD_METRICS_TOKEN="+benchSecret)
 	if err := cmd.Start(); err != nil {
 		return "", nil, err
 	}
@@ -439,7 +446,12 @@ func (b *bencher) idle(ctx context.Context, n int) error {
 
 func (b *bencher) serverMemory() (map[string]float64, error) {
 	runtime.GC()
-	resp, err := http.Get(b.url + "/metrics")
+	req, err := http.NewRequest(http.MethodGet, b.url+"/metrics", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+benchSecret)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil, err
 	}

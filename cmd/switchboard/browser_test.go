@@ -39,6 +39,14 @@ func chromium(t *testing.T) string {
 // browser starts a headless Chromium and returns a context for a new tab.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	return browserWithin(t, 90*time.Second)
+}
+
+// browserWithin is browser with a time limit of its own, for tests whose
+// steps run the conversation tests (publishing), which take minutes under
+// the race detector on a busy machine.
+func browserWithin(t *testing.T, limit time.Duration) context.Context {
+	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium(t)),
 		chromedp.NoSandbox,
@@ -51,7 +59,7 @@ func browser(t *testing.T) context.Context {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancelTab()
@@ -75,10 +83,18 @@ func demoServer(t *testing.T) *httptest.Server {
 // demoApp wires the real app in demo mode on a fresh SQLite database.
 func demoApp(t *testing.T) *app {
 	t.Helper()
-	st := storetest.SQLite(t)
+	return demoAppWith(t, nil)
+}
+
+// demoAppWith is demoApp with configure applied to the configuration first
+// (e.g. Telegram on).
+func demoAppWith(t *testing.T, configure func(*serveConfig)) *app {
+	t.Helper()
+	st := storetest.Default(t)
 	engine := flows.NewEngine(nil)
 	t.Cleanup(engine.Close)
-	if err := live.New(st, engine, flows.RuntimeOptions{}, nil).Start(context.Background(), content.FS); err != nil {
+	versions := live.New(st, engine, flows.RuntimeOptions{Models: testModels}, nil)
+	if err := versions.Start(context.Background(), content.FS); err != nil {
 		t.Fatal(err)
 	}
 	secret := []byte("browser-test-secret-browser-test!")
@@ -87,8 +103,15 @@ func demoApp(t *testing.T) *app {
 		t.Fatal(err)
 	}
 	cfg := &serveConfig{allowedOrigins: "*", maxMessageBytes: 4096, rate: 50, burst: 50}
-	return newApp(appDeps{store: st, engine: engine, verifier: v, demoSigner: auth.NewHS256Signer(secret, "switchboard"),
-		log: discardLogger(), cfg: cfg})
+	if configure != nil {
+		configure(cfg)
+	}
+	a, err := newApp(appDeps{store: st, engine: engine, verifier: v, demoSigner: auth.NewHS256Signer(secret, "switchboard"),
+		content: versions, log: discardLogger(), cfg: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 const shadow = `document.querySelector('#switchboard-widget').shadowRoot`
@@ -111,6 +134,32 @@ func ask(ctx context.Context, text string) error {
 func waitFor(ctx context.Context, expr string) error {
 	_, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond),
 		chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil {
+		return fmt.Errorf("waiting for %s: %w", expr, err)
+	}
+	return nil
+}
+
+// click waits until a JS expression finds an element, then clicks the one
+// it finds at the moment of the click. Lists the console and widget
+// re-render (queue, own tickets, buttons) replace their nodes, so a node id
+// looked up a moment earlier can be gone by the time chromedp.Click uses it.
+func click(ctx context.Context, expr string) error {
+	if err := waitFor(ctx, `!!(`+expr+`)`); err != nil { // rendered by now, or soon
+		return err
+	}
+	ok, err := eval[bool](ctx, `(() => { const e = `+expr+`; if (!e) return false; e.click(); return true })()`)
+	if err == nil && !ok {
+		err = fmt.Errorf("nothing to click: %s", expr)
+	}
+	return err
+}
+
+// waitSlow is waitFor for a step that runs the bundle's conversation tests
+// (a publish, a rollback, "run tests"): several minutes under -race.
+func waitSlow(ctx context.Context, expr string) error {
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(100*time.Millisecond),
+		chromedp.WithPollingTimeout(5*time.Minute)))
 	if err != nil {
 		return fmt.Errorf("waiting for %s: %w", expr, err)
 	}
@@ -197,3 +246,7 @@ func TestWidgetRendersPlayerTextAsText(t *testing.T) {
 		t.Fatalf("player text was interpreted as HTML (injected=%v, shown %q)", injected, shown)
 	}
 }
+
+// testModels shares trained models between the tests' runtimes: training
+// under the race detector takes tens of seconds.
+var testModels = flows.NewModelCache(4)

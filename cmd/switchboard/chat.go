@@ -149,8 +149,21 @@ func printTrace(w io.Writer, t *flows.Trace) {
 		fmt.Fprintf(w, "  · intent=%s confidence=%.2f out_of_scope=%v ranked=[%s]\n", t.Intent, t.Confidence,
 			t.OutOfScope, strings.Join(ranked, ", "))
 	}
+	if t.Text != "" {
+		fmt.Fprintf(w, "  · read as: %q\n", t.Text)
+	}
 	fmt.Fprintf(w, "  · steps: %s\n", strings.Join(t.Steps, " → "))
 	for _, h := range t.KBHits {
-		fmt.Fprintf(w, "  · kb: %s %.3f %q\n", h.ArticleID, h.Score, h.Title)
+		scoped := ""
+		if h.Scoped {
+			scoped = " (intent-scoped)"
+		}
+		fmt.Fprintf(w, "  · kb: %s %.3f %q%s\n", h.ArticleID, h.Score, h.Title, scoped)
+	}
+	if t.Topic != "" {
+		fmt.Fprintf(w, "  · topic: %s\n", t.Topic)
+	}
+	if t.Issue != "" {
+		fmt.Fprintf(w, "  · stated problem: %s\n", t.Issue)
 	}
 }

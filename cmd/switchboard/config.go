@@ -18,11 +18,12 @@ import (
 
 // config is what every command that touches the database shares.
 type config struct {
-	dataDir    string
-	dbDSN      string
-	contentDir string
-	logFormat  string
-	logLevel   string
+	dataDir           string
+	dbDSN             string
+	sqliteSynchronous string
+	contentDir        string
+	logFormat         string
+	logLevel          string
 }
 
 // envName maps a flag name to its environment variable.
@@ -43,6 +44,7 @@ func boolFlag(fs *flag.FlagSet, p *bool, name string, def bool, help string) {
 func (c *config) register(fs *flag.FlagSet) {
 	stringFlag(fs, &c.dataDir, "data-dir", "data", "directory for the SQLite database and search indexes")
 	stringFlag(fs, &c.dbDSN, "db", "", "database: a postgres:// URL, or a SQLite file path (default DATA-DIR/switchboard.db)")
+	stringFlag(fs, &c.sqliteSynchronous, "sqlite-synchronous", "normal", "SQLite durability: normal (nothing lost when the process dies; a power loss may lose the last commits) or full (every commit synced to disk; slower writes)")
 	stringFlag(fs, &c.contentDir, "content-dir", "", "content directory to seed from (default: the built-in bundle)")
 	stringFlag(fs, &c.logFormat, "log-format", "auto", "log format: json, text, or auto (text on a terminal)")
 	stringFlag(fs, &c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
@@ -73,7 +75,7 @@ func (c *config) seed() (fs.FS, error) {
 }
 
 func (c *config) openStore(ctx context.Context) (*store.Store, error) {
-	return store.Open(ctx, c.dsn())
+	return store.OpenWith(ctx, c.dsn(), store.Options{SQLiteSynchronous: c.sqliteSynchronous})
 }
 
 func (c *config) logger(w io.Writer) (*slog.Logger, error) {
@@ -99,7 +101,7 @@ func (c *config) logger(w io.Writer) (*slog.Logger, error) {
 }
 
 func runtimeOptions(c *config) flows.RuntimeOptions {
-	return flows.RuntimeOptions{IndexDir: c.indexDir()}
+	return flows.RuntimeOptions{IndexDir: c.indexDir(), Models: flows.NewModelCache(4)}
 }
 
 // parseFlags parses args, then gives every flag whose help names a

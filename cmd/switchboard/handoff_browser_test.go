@@ -51,7 +51,7 @@ func TestHandoffInBrowser(t *testing.T) {
 	operatorCtx, cancelOperator := chromedp.NewContext(playerCtx, chromedp.WithNewBrowserContext())
 	defer cancelOperator()
 	must(waitFor(playerCtx, widgetReady))
-	must(ask(playerCtx, "what is the weather on mars today"))
+	must(ask(playerCtx, "can i change my nickname"))
 	must(waitFor(playerCtx, `Array.from(`+shadow+`.querySelectorAll('[data-sb-sender="bot"] .sb-text')).some(e => e.textContent.includes("couldn't find an answer"))`))
 	must(ask(playerCtx, "I want to talk to a real person"))
 	must(waitFor(playerCtx, `Array.from(`+shadow+`.querySelectorAll('[data-sb-sender="bot"] .sb-text')).some(e => e.textContent.includes("passed your conversation"))`))
@@ -75,9 +75,9 @@ func TestHandoffInBrowser(t *testing.T) {
 	if !strings.Contains(priority, "high") {
 		t.Errorf("queue shows priority %q, want high for a request for a person", priority)
 	}
-	must(chromedp.Do(operatorCtx, chromedp.Click(chromedp.JSPath(`document.querySelector('#queue .ticket .claim')`))))
+	must(click(operatorCtx, `document.querySelector('#queue .ticket .claim')`))
 	must(waitFor(operatorCtx, `document.querySelectorAll('#mine .ticket').length === 1`))
-	must(chromedp.Do(operatorCtx, chromedp.Click(chromedp.JSPath(`document.querySelector('#mine .ticket')`))))
+	must(click(operatorCtx, `document.querySelector('#mine .ticket')`))
 	must(waitFor(operatorCtx, `Array.from(document.querySelectorAll('#messages .msg[data-sender="player"] .text')).some(e => e.textContent.includes('real person'))`))
 
 	// The player is told someone joined; the operator answers; the player
@@ -103,9 +103,9 @@ func TestHandoffInBrowser(t *testing.T) {
 	}
 
 	// The operator resolves; the player rates.
-	must(chromedp.Do(operatorCtx, chromedp.Click(chromedp.JSPath(`document.querySelector('#resolve')`))))
+	must(click(operatorCtx, `document.querySelector('#resolve')`))
 	must(waitFor(playerCtx, shadow+`.querySelectorAll('.sb-button:not([disabled])').length === 5`))
-	must(chromedp.Do(playerCtx, chromedp.Click(chromedp.JSPath(`Array.from(`+shadow+`.querySelectorAll('.sb-button:not([disabled])')).pop()`))))
+	must(click(playerCtx, `Array.from(`+shadow+`.querySelectorAll('.sb-button:not([disabled])')).pop()`))
 	must(waitFor(playerCtx, `Array.from(`+shadow+`.querySelectorAll('.sb-text')).some(e => e.textContent.includes('Thank you for your rating'))`))
 
 	tickets, err := a.store.TicketsSince(context.Background(), time.Time{})

@@ -21,10 +21,12 @@ commands:
   serve           run the server: web-chat API, widget, /demo with --demo
   token           mint a player token for development (--player, --name, --locale)
   chat            talk to the bot in the terminal (--locale, --debug)
-  intents eval    evaluate the intent classifier (--test, --train, --clinc)
+  intents eval    evaluate the intent classifier (--test, --train, --clinc; --locale adds reply language)
+  kb eval         evaluate article retrieval as players get it (--test): Recall@1, Recall@3, MRR@10
   users           staff accounts: add, passwd, disable, enable, list
+  players         player data: erase ID (anonymise a player everywhere, audited)
   bench           load benchmarks: bench chat (turns/s, latency), bench idle (memory per socket)
-  content         manage content versions: validate, import, export, versions, publish, rollback
+  content         manage content: validate, test (conversation tests), import, export, versions, publish
 
 Run "switchboard <command> -h" for a command's flags. Every flag can also be
 set by its SWITCHBOARD_* environment variable (e.g. --data-dir ↔ SWITCHBOARD_DATA_DIR).
@@ -53,6 +55,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdToken(args[1:], stdout, stderr)
 	case "users":
 		err = cmdUsers(ctx, args[1:], stdin, stdout, stderr)
+	case "players":
+		err = cmdPlayers(ctx, args[1:], stdout, stderr)
 	case "bench":
 		err = cmdBench(ctx, args[1:], stdout, stderr)
 	case "chat":
@@ -61,6 +65,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdIntents(ctx, args[1:], stdout, stderr)
 	case "content":
 		err = cmdContent(ctx, args[1:], stdout, stderr)
+	case "kb":
+		err = cmdKB(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

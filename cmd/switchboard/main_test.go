@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -16,7 +17,7 @@ import (
 func runCmd(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	code = run(context.Background(), withTestDB(t, args), strings.NewReader(stdin), &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -58,7 +59,7 @@ func TestUsage(t *testing.T) {
 
 func TestContentValidateReportsFileAndLine(t *testing.T) {
 	dir := writeDefaultContent(t)
-	if code, out, _ := runCmd(t, "", "content", "validate", dir); code != 0 || !strings.Contains(out, "ok: 14 flows, 90 articles") {
+	if code, out, _ := runCmd(t, "", "content", "validate", dir); code != 0 || !regexp.MustCompile(`^ok: \d+ flows, \d+ articles, \d+ intent examples\n$`).MatchString(out) {
 		t.Fatalf("default content: %d %q", code, out)
 	}
 	human := filepath.Join(dir, "flows", "human.yaml")
@@ -84,6 +85,8 @@ func TestContentImportExportRoundTrip(t *testing.T) {
 	if code, out, stderr := runCmd(t, "", "content", "import", "--data-dir", data, "--log-format", "text", src); code != 0 ||
 		!strings.Contains(out, "published version 1") {
 		t.Fatalf("import: %d %q %q", code, out, stderr)
+	} else if !regexp.MustCompile(`(?s)validating \d+ files\n.*training the intent model.*\nrunning \d+ conversation tests\n.*storing and publishing\n`).MatchString(stderr) {
+		t.Fatalf("import's progress (not a terminal: a line per stage): %q", stderr)
 	}
 	dst := filepath.Join(t.TempDir(), "out")
 	if code, out, stderr := runCmd(t, "", "content", "export", "--data-dir", data, "--log-format", "text", dst); code != 0 {
@@ -98,10 +101,45 @@ func TestContentImportExportRoundTrip(t *testing.T) {
 		!strings.Contains(stderr, "flows/thanks.yaml:") {
 		t.Fatalf("broken import: %d %q", code, stderr)
 	}
-	if code, out, _ := runCmd(t, "", "content", "versions", "--data-dir", data, "--log-format", "text"); code != 0 ||
-		strings.Count(out, "\n") != 2 || !strings.Contains(out, "1   *") {
-		t.Fatalf("versions after refused import: %d\n%s", code, out)
+	// So is one whose conversation tests fail: publishing is gated by them.
+	if err := os.WriteFile(filepath.Join(src, "flows", "thanks.yaml"), []byte("intents: [thanks]\nsteps:\n  - end: {en: \"Sure.\", ru: \"Пожалуйста.\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
 	}
+	failing := "turns:\n  - say: \"thanks a lot\"\n    expect:\n      contains: [\"You're welcome\"]\n"
+	if err := os.WriteFile(filepath.Join(src, "tests", "zz_thanks.yaml"), []byte(failing), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCmd(t, "", "content", "import", "--data-dir", data, "--log-format", "text", src); code != 1 ||
+		!strings.Contains(stderr, `tests/zz_thanks.yaml:4: no reply contains "You're welcome"`) {
+		t.Fatalf("import with a failing conversation test: %d %q", code, stderr)
+	}
+	if code, out, _ := runCmd(t, "", "content", "versions", "--data-dir", data, "--log-format", "text"); code != 0 ||
+		strings.Count(out, "\n") != 2 || !regexp.MustCompile(`\n1 +\* .* imported\n$`).MatchString(out) {
+		t.Fatalf("versions after refused imports: %d\n%s", code, out)
+	}
+	// The numbers are the editor's: a second import is version 2, publishing
+	// 1 again is version 3 with version 1's files, each in the audit log.
+	if err := os.Remove(filepath.Join(src, "tests", "zz_thanks.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, stderr := runCmd(t, "", "content", "import", "--data-dir", data, "--log-format", "text", "--note", "thanks flow", src); code != 0 ||
+		!strings.Contains(out, "published version 2") {
+		t.Fatalf("second import: %d %q %q", code, out, stderr)
+	}
+	if code, out, stderr := runCmd(t, "", "content", "publish", "--data-dir", data, "--log-format", "text", "--reason", "thanks flow was wrong", "1"); code != 0 ||
+		!strings.Contains(out, "version 3 is live (the files of version 1)") {
+		t.Fatalf("publish 1: %d %q %q", code, out, stderr)
+	}
+	code, out, _ := runCmd(t, "", "content", "versions", "--data-dir", data, "--log-format", "text")
+	if code != 0 || !regexp.MustCompile(`(?s)\n3 +\* .* rollback to 1: thanks flow was wrong\n2 .* thanks flow\n1 .* imported\n$`).MatchString(out) {
+		t.Fatalf("versions after a rollback: %d\n%s", code, out)
+	}
+	again := filepath.Join(t.TempDir(), "again")
+	if code, out, stderr := runCmd(t, "", "content", "export", "--data-dir", data, "--log-format", "text", again); code != 0 ||
+		!strings.Contains(out, "exported version 3") {
+		t.Fatalf("export after the rollback: %d %q %q", code, out, stderr)
+	}
+	compareTrees(t, dst, again)
 }
 
 func compareTrees(t *testing.T, a, b string) {

@@ -6,16 +6,24 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/switchboard-support/switchboard/flows"
 	"github.com/switchboard-support/switchboard/handoff"
 	"github.com/switchboard-support/switchboard/internal/auth"
+	"github.com/switchboard-support/switchboard/internal/chat"
+	"github.com/switchboard-support/switchboard/internal/store"
 )
 
 const usersUsage = `switchboard users <subcommand>:
   add --login L --name N [--role operator|supervisor|editor|admin] [--skills a,b] [--capacity 3]
                     create a staff account; the password is read from standard input
+  update LOGIN [--name N] [--role R] [--skills a,b] [--capacity N]
+                    change what is given, nothing else
+  (skills must be listed under handoff.skills in the live content's settings.yaml)
   passwd LOGIN      set a new password, read from standard input (signs the account out everywhere)
   disable LOGIN     disable an account (and sign it out); enable LOGIN undoes it
   list              list staff accounts`
@@ -33,16 +41,25 @@ func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	c.register(fs)
 	var login, name, role, skills string
 	var capacity int
-	if sub == "add" {
+	switch sub {
+	case "add":
 		fs.StringVar(&login, "login", "", "login name")
+		fallthrough
+	case "update":
 		fs.StringVar(&name, "name", "", "display name shown to players")
 		fs.StringVar(&role, "role", "operator", "operator, supervisor, editor or admin")
-		fs.StringVar(&skills, "skills", "general", "comma-separated skills")
+		fs.StringVar(&skills, "skills", "general", "comma-separated skills (from settings.yaml handoff.skills)")
 		fs.IntVar(&capacity, "capacity", 3, "conversations at once")
 	}
-	if err := parseFlags(fs, args[1:]); err != nil {
+	rest := args[1:]
+	if sub == "update" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		login, rest = rest[0], rest[1:] // update LOGIN [flags]
+	}
+	if err := parseFlags(fs, rest); err != nil {
 		return err
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	st, err := c.openStore(ctx)
 	if err != nil {
 		return err
@@ -54,17 +71,50 @@ func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		if err != nil {
 			return err
 		}
+		list := splitList(skills)
+		if err := c.checkSkills(ctx, st, list); err != nil {
+			return err
+		}
 		hash, err := readPassword(stdin)
 		if err != nil {
 			return err
 		}
-		op := handoff.Operator{Login: login, Name: name, Role: r, Skills: splitList(skills), Capacity: capacity,
+		op := handoff.Operator{Login: login, Name: name, Role: r, Skills: list, Capacity: capacity,
 			Status: handoff.Offline}
-		op, err = st.CreateStaff(ctx, op, hash)
+		op, err = st.CreateStaffAudited(ctx, cliActor(), op, hash)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "created %s (%s, id %d)\n", op.Login, op.Role, op.ID)
+	case "update":
+		if login == "" || fs.NArg() != 0 || len(set) == 0 {
+			return fmt.Errorf("%w: %s", errUsage, usersUsage)
+		}
+		op, _, err := st.StaffByLogin(ctx, login)
+		if err != nil {
+			return err
+		}
+		if set["name"] {
+			op.Name = name
+		}
+		if set["role"] {
+			if op.Role, err = handoff.ParseRole(role); err != nil {
+				return err
+			}
+		}
+		if set["skills"] {
+			op.Skills = splitList(skills)
+			if err := c.checkSkills(ctx, st, op.Skills); err != nil {
+				return err
+			}
+		}
+		if set["capacity"] {
+			op.Capacity = capacity
+		}
+		if err := st.UpdateStaffAudited(ctx, cliActor(), op); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: %s, skills %s, capacity %d\n", op.Login, op.Role, strings.Join(op.Skills, ","), op.Capacity)
 	case "passwd", "disable", "enable":
 		if fs.NArg() != 1 {
 			return fmt.Errorf("%w: %s", errUsage, usersUsage)
@@ -79,11 +129,11 @@ func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			if err != nil {
 				return err
 			}
-			if err := st.SetStaffPassword(ctx, op.ID, hash); err != nil {
+			if err := st.SetStaffPasswordAudited(ctx, cliActor(), op, hash); err != nil {
 				return err
 			}
 		default:
-			if err := st.SetStaffDisabled(ctx, op.ID, sub == "disable"); err != nil {
+			if err := st.SetStaffDisabledAudited(ctx, cliActor(), op, sub == "disable"); err != nil {
 				return err
 			}
 		}
@@ -109,6 +159,59 @@ func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return fmt.Errorf("%w: unknown users subcommand %q\n%s", errUsage, sub, usersUsage)
 	}
 	return nil
+}
+
+// checkSkills refuses skills that the live content's settings.yaml does not
+// list under handoff.skills (before anything is published: the content
+// serve would seed the database with). An operator with a misspelt skill
+// would silently never get those tickets.
+func (c *config) checkSkills(ctx context.Context, st *store.Store, skills []string) error {
+	known, err := c.knownSkills(ctx, st)
+	if err != nil {
+		return err
+	}
+	for _, s := range skills {
+		if !slices.Contains(known, s) {
+			return chat.Errorf(chat.EINVALID, "unknown skill %q (settings.yaml lists %s)", s, strings.Join(known, ", "))
+		}
+	}
+	return nil
+}
+
+// knownSkills returns handoff.skills of the live content version, or of the
+// seed content when nothing is published yet.
+func (c *config) knownSkills(ctx context.Context, st *store.Store) ([]string, error) {
+	var files map[string][]byte
+	v, err := st.LiveContentVersion(ctx)
+	switch {
+	case err == nil:
+		files = v.Files
+	case chat.ErrorCode(err) == chat.ENOTFOUND:
+		seed, err := c.seed()
+		if err != nil {
+			return nil, err
+		}
+		if files, err = flows.ReadFS(seed); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, err
+	}
+	b, err := flows.ParseBundle(files, store.ContentHash(files))
+	if err != nil {
+		return nil, fmt.Errorf("read the content's skills: %w", err)
+	}
+	return b.Settings.Skills, nil
+}
+
+// cliActor is who the audit log records for a change made here: the
+// system user, as "cli:NAME".
+func cliActor() store.AuditEntry {
+	name := os.Getenv("USER")
+	if name == "" {
+		name = "unknown"
+	}
+	return store.AuditEntry{Actor: "cli:" + name}
 }
 
 func readPassword(stdin io.Reader) ([]byte, error) {

@@ -23,6 +23,7 @@ type messageJSON struct {
 	ID             int64             `json:"id"`
 	ConversationID int64             `json:"conversation_id"`
 	Sender         chat.Sender       `json:"sender"`
+	SenderName     string            `json:"sender_name,omitempty"` // operator replies: the operator's display name
 	Text           string            `json:"text"`
 	Buttons        []chat.Button     `json:"buttons"`
 	Articles       []chat.ArticleRef `json:"articles"`
@@ -52,14 +53,6 @@ func toMessageJSON(m chat.Message) messageJSON {
 	return j
 }
 
-func toMessagesJSON(ms []chat.Message) []messageJSON {
-	out := make([]messageJSON, 0, len(ms))
-	for _, m := range ms {
-		out = append(out, toMessageJSON(m))
-	}
-	return out
-}
-
 func toConversationJSON(c chat.Conversation) conversationJSON {
 	return conversationJSON{ID: c.ID, State: c.State, Locale: c.Locale, Channel: c.Channel}
 }
@@ -75,12 +68,31 @@ func (s *Server) handleMe(c echo.Context) error {
 const historyPage = 50
 
 func (s *Server) handleConversationOpen(c echo.Context) error {
-	conv, msgs, more, err := s.opts.Service.Open(c.Request().Context(), player(c), chat.ChannelWebchat, historyPage)
+	ctx := c.Request().Context()
+	conv, msgs, more, err := s.opts.Service.Open(ctx, player(c), chat.ChannelWebchat, historyPage)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"conversation": toConversationJSON(conv),
-		"messages": toMessagesJSON(msgs), "has_more": more})
+	out := map[string]any{"conversation": toConversationJSON(conv), "messages": s.messagesJSON(ctx, msgs),
+		"has_more": more, "max_message_bytes": s.opts.MaxMessageBytes}
+	if d := s.firstResponse(); d > 0 {
+		out["first_response_seconds"] = int64(d / time.Second)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// firstResponse is the live content's first-answer target for the web chat
+// (settings.yaml sla.webchat.first_response): how soon a specialist usually
+// answers, which the widget tells players before they ask. 0 when unset.
+func (s *Server) firstResponse() time.Duration {
+	if s.opts.Engine == nil {
+		return 0
+	}
+	rt := s.opts.Engine.Runtime()
+	if rt == nil {
+		return 0
+	}
+	return rt.Bundle.Settings.SLA[chat.ChannelWebchat].FirstResponse
 }
 
 type sendRequest struct {
@@ -108,7 +120,8 @@ func (s *Server) handleMessageSend(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"message": toMessageJSON(res.Message), "replies": toMessagesJSON(res.Replies),
+	ctx := c.Request().Context()
+	return c.JSON(http.StatusOK, map[string]any{"message": s.messageJSON(ctx, res.Message), "replies": s.messagesJSON(ctx, res.Replies),
 		"conversation": toConversationJSON(res.Conversation), "duplicate": res.Duplicate})
 }
 
@@ -160,6 +173,10 @@ func (s *Server) handleMessageList(c echo.Context) error {
 		}
 		page.Limit = n
 	}
+	if ok, wait := s.history.allow(player(c).ID, time.Now()); !ok {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(wait))
+		return chat.Errorf(chat.ERATELIMIT, "too many history reads; retry in %d s", wait)
+	}
 	ctx := c.Request().Context()
 	msgs, err := s.opts.Service.History(ctx, player(c).ID, id, page)
 	if err != nil {
@@ -180,7 +197,7 @@ func (s *Server) handleMessageList(c echo.Context) error {
 		}
 		more = len(beyond) > 0
 	}
-	return c.JSON(http.StatusOK, map[string]any{"messages": toMessagesJSON(msgs), "has_more": more})
+	return c.JSON(http.StatusOK, map[string]any{"messages": s.messagesJSON(ctx, msgs), "has_more": more})
 }
 
 func (s *Server) handleArticleGet(c echo.Context) error {

@@ -5,9 +5,11 @@ package webchat
 
 import (
 	"context"
+	"crypto/rand"
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,6 +34,18 @@ type Options struct {
 	// RatePerSecond and Burst bound each player's messages (defaults 2/s, 10).
 	RatePerSecond float64
 	Burst         int
+	// MaxSocketsPerPlayer (default 8) and MaxSockets (default 20,000) cap
+	// open WebSockets: a player's newest replaces its oldest; at the server's
+	// cap new ones are refused.
+	MaxSocketsPerPlayer int
+	MaxSockets          int
+	// HistoryPerSecond and HistoryBurst bound each player's history reads
+	// and socket (re)connects (defaults 5/s, 30).
+	HistoryPerSecond float64
+	HistoryBurst     int
+	// AuthTimeout is how long a socket may take to send its auth frame
+	// (default 10 s).
+	AuthTimeout time.Duration
 	// OnConnections, if set, learns the number of open WebSockets.
 	OnConnections func(n int)
 	Logger        *slog.Logger
@@ -42,7 +56,11 @@ type Options struct {
 type Server struct {
 	opts    Options
 	limiter *limiter
+	history *limiter // history reads and socket replays
+	demoKey []byte   // signs demo players' cookies
+	live    sockets
 	log     *slog.Logger
+	names   senderNames
 
 	mu       sync.Mutex
 	sockets  int
@@ -65,7 +83,23 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.AuthTimeout <= 0 {
+		opts.AuthTimeout = 10 * time.Second
+	}
+	if opts.MaxSocketsPerPlayer <= 0 {
+		opts.MaxSocketsPerPlayer = defaultPerPlayer
+	}
+	if opts.MaxSockets <= 0 {
+		opts.MaxSockets = defaultMaxSockets
+	}
+	if opts.HistoryPerSecond <= 0 {
+		opts.HistoryPerSecond = 5
+	}
+	if opts.HistoryBurst <= 0 {
+		opts.HistoryBurst = 30
+	}
 	return &Server{opts: opts, limiter: newLimiter(opts.RatePerSecond, opts.Burst), log: opts.Logger,
+		history: newLimiter(opts.HistoryPerSecond, opts.HistoryBurst), demoKey: randomKey(),
 		shutdown: make(chan struct{})}
 }
 
@@ -81,6 +115,8 @@ func (s *Server) Register(e *echo.Echo) {
 	e.GET("/widget.js", s.handleWidget)
 	if s.opts.DemoSigner != nil {
 		e.GET("/demo", s.handleDemoPage)
+		e.GET("/demo/demo.js", s.handleDemoScript)
+		e.GET("/demo/demo.css", s.handleDemoStyles)
 		e.POST("/demo/token", s.handleDemoToken)
 	}
 }
@@ -112,8 +148,8 @@ const playerKey = "switchboard.player"
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Request().Header.Get("Authorization")
-		token, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok {
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
 			return chat.Errorf(chat.EUNAUTHORIZED, "bearer token required")
 		}
 		p, err := s.opts.Verifier.Verify(token)
@@ -138,4 +174,11 @@ func (s *Server) countSockets(delta int) {
 	if s.opts.OnConnections != nil {
 		s.opts.OnConnections(n)
 	}
+}
+
+// randomKey is a 32-byte key for this process.
+func randomKey() []byte {
+	k := make([]byte, 32)
+	_, _ = rand.Read(k) // never fails (crypto/rand)
+	return k
 }

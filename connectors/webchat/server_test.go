@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -53,17 +54,21 @@ type env struct {
 }
 
 type envOptions struct {
-	rate  float64
-	burst int
-	max   int
-	st    *store.Store
+	rate       float64
+	burst      int
+	max        int
+	st         *store.Store
+	perPlayer  int
+	maxSockets int
+	history    float64 // history reads per second
+	auth       time.Duration
 }
 
 func newEnv(t *testing.T, o envOptions) *env {
 	t.Helper()
 	st := o.st
 	if st == nil {
-		st = storetest.SQLite(t)
+		st = storetest.Default(t)
 	}
 	v, err := auth.NewHS256Verifier(secret, auth.VerifierOptions{Audience: "switchboard"})
 	if err != nil {
@@ -73,7 +78,8 @@ func newEnv(t *testing.T, o envOptions) *env {
 	svc := conversation.New(st, engine, conversation.Options{Notifier: h, MaxMessageBytes: o.max})
 	signer := auth.NewHS256Signer(secret, "switchboard")
 	wc := webchat.New(webchat.Options{Service: svc, Engine: engine, Verifier: v, Hub: h, DemoSigner: signer,
-		MaxMessageBytes: o.max, RatePerSecond: o.rate, Burst: o.burst})
+		MaxMessageBytes: o.max, RatePerSecond: o.rate, Burst: o.burst, MaxSocketsPerPlayer: o.perPlayer, MaxSockets: o.maxSockets,
+		HistoryPerSecond: o.history, AuthTimeout: o.auth})
 	e := echo.New()
 	e.HTTPErrorHandler = web.ErrorHandler(nil)
 	wc.Register(e)
@@ -119,10 +125,31 @@ func (e *env) do(method, path, token string, body []byte, out any) *http.Respons
 	return resp
 }
 
+// raw sends a request and returns the response body as it came.
+func (e *env) raw(method, path, token string) string {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		e.t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, data)
+	}
+	return string(data)
+}
+
 type message struct {
 	ID             int64  `json:"id"`
 	ConversationID int64  `json:"conversation_id"`
 	Sender         string `json:"sender"`
+	SenderName     string `json:"sender_name"`
 	Text           string `json:"text"`
 	Buttons        []struct {
 		Label   string `json:"label"`
@@ -355,20 +382,36 @@ func TestArticleAndAssets(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/javascript") || !bytes.Contains(js, []byte("Switchboard")) {
 		t.Fatalf("widget.js: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	var tok struct {
+	type demoToken struct {
 		Token  string `json:"token"`
 		Player struct{ ID, Locale string }
 	}
-	e.do("POST", "/demo/token", "", []byte(`{"player_id": "", "locale": "ru"}`), &tok)
+	mint := func(c *http.Client, body string) demoToken {
+		t.Helper()
+		resp, err := c.Post(e.srv.URL+"/demo/token", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out demoToken
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	tok := mint(browser, `{"locale": "ru"}`)
 	if tok.Token == "" || !strings.HasPrefix(tok.Player.ID, "demo-") || tok.Player.Locale != "ru" {
 		t.Fatalf("demo token: %+v", tok)
 	}
-	var again struct {
-		Player struct{ ID string }
-	}
-	e.do("POST", "/demo/token", "", []byte(`{"player_id": "`+tok.Player.ID+`", "locale": "ru"}`), &again)
-	if again.Player.ID != tok.Player.ID {
+	// The same browser keeps its player across reloads (its cookie);
+	// another one cannot ask for that player by id.
+	if again := mint(browser, `{"locale": "ru"}`); again.Player.ID != tok.Player.ID {
 		t.Fatalf("demo player changed across reloads: %s → %s", tok.Player.ID, again.Player.ID)
+	}
+	if other := mint(&http.Client{}, `{"player_id": "`+tok.Player.ID+`", "locale": "ru"}`); other.Player.ID == tok.Player.ID {
+		t.Fatal("a token was minted for another browser's demo player")
 	}
 	if resp := e.do("POST", "/api/v1/conversation", tok.Token, nil, nil); resp.StatusCode != 200 {
 		t.Fatalf("demo token refused: %d", resp.StatusCode)

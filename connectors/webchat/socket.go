@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"time"
 
 	"github.com/coder/websocket"
@@ -17,7 +18,6 @@ import (
 // Close codes of the player socket.
 const (
 	closeUnauthorized = websocket.StatusCode(4401) // bad or missing auth frame
-	authTimeout       = 10 * time.Second
 	pingInterval      = 30 * time.Second
 	writeTimeout      = 10 * time.Second
 	maxFrameBytes     = 16 << 10
@@ -43,6 +43,11 @@ type serverFrame struct {
 func (s *Server) handleSocket(c echo.Context) error {
 	// Auth is by token in the first frame, never by cookie, so a cross-site
 	// page gains nothing from opening a socket: any origin may connect.
+	if !s.live.reserve(s.opts.MaxSockets) {
+		c.Response().Header().Set("Retry-After", "30")
+		return chat.Errorf(chat.EUNAVAILABLE, "too many open connections; retry later")
+	}
+	defer s.live.unreserve()
 	conn, err := websocket.Accept(c.Response(), c.Request(), &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
 		return nil // Accept has written the HTTP error
@@ -60,17 +65,20 @@ func (s *Server) handleSocket(c echo.Context) error {
 }
 
 func (s *Server) serveSocket(ctx context.Context, conn *websocket.Conn) (websocket.StatusCode, string) {
-	authCtx, cancel := context.WithTimeout(ctx, authTimeout)
-	var hello clientFrame
-	err := wsjson.Read(authCtx, conn, &hello)
-	cancel()
-	if err != nil || hello.Type != "auth" {
+	hello, ok := readAuthFrame(ctx, conn, s.opts.AuthTimeout)
+	if !ok {
 		return closeUnauthorized, "auth frame required"
 	}
 	p, expires, err := s.opts.Verifier.VerifyExpiry(hello.Token)
 	if err != nil {
 		return closeUnauthorized, chat.ErrorMessage(err)
 	}
+	// A (re)connect replays history: it spends the player's history budget.
+	if ok, _ := s.history.allow(p.ID, time.Now()); !ok {
+		return websocket.StatusTryAgainLater, "reconnecting too often; retry later"
+	}
+	mine := s.live.admit(p.ID, s.opts.MaxSocketsPerPlayer)
+	defer s.live.release(p.ID, mine)
 	// The socket ends with its token: the client reconnects with a fresh
 	// one (or learns the player logged out).
 	expiry := time.NewTimer(time.Until(expires))
@@ -92,23 +100,23 @@ func (s *Server) serveSocket(ctx context.Context, conn *websocket.Conn) (websock
 		return websocket.StatusGoingAway, ""
 	}
 	last := hello.After
-	for {
-		// Page through everything after the client's last message: a
-		// player away for long may have missed more than one page.
-		backlog, err := s.opts.Service.History(ctx, p.ID, conv.ID, store.Page{After: last, Limit: backlogPage})
+	if last <= 0 {
+		// A new device gets the latest page; older messages are paged in
+		// over HTTP on demand, not replayed whole on every connect.
+		latest, err := s.opts.Service.History(ctx, p.ID, conv.ID, store.Page{Before: math.MaxInt64, Limit: backlogPage})
 		if err != nil {
 			return websocket.StatusInternalError, "cannot read history"
 		}
-		for _, m := range backlog {
-			mj := toMessageJSON(m)
+		for _, m := range latest {
+			mj := s.messageJSON(ctx, m)
 			if err := s.write(ctx, conn, serverFrame{Type: "message", Message: &mj}); err != nil {
 				return websocket.StatusGoingAway, ""
 			}
 			last = m.ID
 		}
-		if len(backlog) < backlogPage {
-			break
-		}
+	}
+	if code, reason, ok := s.sendAfter(ctx, conn, p.ID, conv.ID, &last); !ok {
+		return code, reason
 	}
 
 	frames := make(chan clientFrame)
@@ -168,12 +176,23 @@ func (s *Server) serveSocket(ctx context.Context, conn *websocket.Conn) (websock
 				_ = s.write(ctx, conn, serverFrame{Type: "reconnect"})
 				return websocket.StatusTryAgainLater, "resume with after"
 			}
-			frame, send := eventFrame(ev, &last)
-			if !send {
-				continue
+			// Take whatever else is already queued: one history read then
+			// serves every message event among them.
+			events := []chat.Event{ev}
+			for more := true; more; {
+				select {
+				case next, open := <-sub.C:
+					if open {
+						events = append(events, next)
+					} else {
+						more = false
+					}
+				default:
+					more = false
+				}
 			}
-			if err := s.write(ctx, conn, frame); err != nil {
-				return websocket.StatusGoingAway, ""
+			if code, reason, ok := s.sendEvents(ctx, conn, p.ID, &conv, &last, events); !ok {
+				return code, reason
 			}
 		case <-ping.C:
 			pctx, cancel := context.WithTimeout(ctx, writeTimeout)
@@ -184,24 +203,101 @@ func (s *Server) serveSocket(ctx context.Context, conn *websocket.Conn) (websock
 			}
 		case <-expiry.C:
 			return closeUnauthorized, "token expired"
+		case <-mine.kicked:
+			return closeReplaced, "replaced by a newer connection"
 		case <-ctx.Done():
 			return websocket.StatusGoingAway, ""
 		}
 	}
 }
 
-// eventFrame turns a hub event into a frame; messages already sent are
-// skipped.
-func eventFrame(ev chat.Event, last *int64) (serverFrame, bool) {
+// readAuthFrame waits up to wait for the first frame. A missing, late or
+// malformed one is refused by the caller with 4401, as PROTOCOL.md says:
+// the frame is read raw (wsjson closes with its own 1007 on bad JSON) and
+// the wait is a timer (an expired read context would drop the connection
+// without a close frame).
+func readAuthFrame(ctx context.Context, conn *websocket.Conn, wait time.Duration) (clientFrame, bool) {
+	type read struct {
+		data []byte
+		err  error
+	}
+	got := make(chan read, 1)
+	go func() {
+		_, data, err := conn.Read(ctx)
+		got <- read{data, err}
+	}()
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case r := <-got:
+		var f clientFrame
+		if r.err != nil || json.Unmarshal(r.data, &f) != nil || f.Type != "auth" {
+			return clientFrame{}, false
+		}
+		return f, true
+	case <-timer.C:
+		return clientFrame{}, false
+	case <-ctx.Done():
+		return clientFrame{}, false
+	}
+}
+
+// sendEvents sends a batch of hub events in their order. A message event
+// says a message was stored; the conversation's sequence says what to
+// send: reading after the last id sent sends every message once and in
+// order, even when events arrive out of order or one was never sent, and
+// one read usually serves every message event of the batch.
+func (s *Server) sendEvents(ctx context.Context, conn *websocket.Conn, playerID string, conv *chat.Conversation, last *int64, events []chat.Event) (websocket.StatusCode, string, bool) {
+	for _, ev := range events {
+		if ev.Type == chat.EventMessage {
+			if ev.Message == nil || ev.Message.ID <= *last || ev.Message.Sender == chat.SenderNote {
+				continue
+			}
+			if conv.ID != ev.Conversation.ID {
+				*conv = ev.Conversation // the player's next conversation
+			}
+			if code, reason, ok := s.sendAfter(ctx, conn, playerID, conv.ID, last); !ok {
+				return code, reason, false
+			}
+			continue
+		}
+		frame, send := s.eventFrame(ev)
+		if !send {
+			continue
+		}
+		if err := s.write(ctx, conn, frame); err != nil {
+			return websocket.StatusGoingAway, "", false
+		}
+	}
+	return 0, "", true
+}
+
+// sendAfter sends the conversation's messages after *last, in id order,
+// a page at a time (a player away for long may have missed many), and
+// advances *last. ok is false when the socket must close with code.
+func (s *Server) sendAfter(ctx context.Context, conn *websocket.Conn, playerID string, conversationID int64, last *int64) (websocket.StatusCode, string, bool) {
+	for {
+		page, err := s.opts.Service.History(ctx, playerID, conversationID, store.Page{After: *last, Limit: backlogPage})
+		if err != nil {
+			return websocket.StatusInternalError, "cannot read history", false
+		}
+		for _, m := range page {
+			mj := s.messageJSON(ctx, m)
+			if err := s.write(ctx, conn, serverFrame{Type: "message", Message: &mj}); err != nil {
+				return websocket.StatusGoingAway, "", false
+			}
+			*last = m.ID
+		}
+		if len(page) < backlogPage {
+			return 0, "", true
+		}
+	}
+}
+
+// eventFrame turns a typing or status event into a frame.
+func (s *Server) eventFrame(ev chat.Event) (serverFrame, bool) {
 	cj := toConversationJSON(ev.Conversation)
 	switch ev.Type {
-	case chat.EventMessage:
-		if ev.Message == nil || ev.Message.ID <= *last {
-			return serverFrame{}, false
-		}
-		*last = ev.Message.ID
-		mj := toMessageJSON(*ev.Message)
-		return serverFrame{Type: "message", Message: &mj}, true
 	case chat.EventTyping:
 		return serverFrame{Type: "typing", Sender: ev.Sender}, true
 	case chat.EventStatus:

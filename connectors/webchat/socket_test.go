@@ -119,7 +119,7 @@ func TestSocketLiveAndResume(t *testing.T) {
 }
 
 func TestSocketAuth(t *testing.T) {
-	e := newEnv(t, envOptions{})
+	e := newEnv(t, envOptions{auth: 300 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	for _, hello := range []any{
@@ -136,6 +136,19 @@ func TestSocketAuth(t *testing.T) {
 		var ce websocket.CloseError
 		if !errors.As(err, &ce) || ce.Code != 4401 {
 			t.Errorf("hello %v: got %v, want close 4401", hello, err)
+		}
+	}
+	// Malformed JSON, or no auth frame at all within the time: 4401 too,
+	// with a close frame (not a dropped connection).
+	malformed := e.dial(ctx)
+	if err := malformed.Write(ctx, websocket.MessageText, []byte(`{"type": "auth", "token": `)); err != nil {
+		t.Fatal(err)
+	}
+	silent := e.dial(ctx)
+	for name, conn := range map[string]*websocket.Conn{"malformed": malformed, "silent": silent} {
+		_, _, err := conn.Read(ctx)
+		if websocket.CloseStatus(err) != 4401 {
+			t.Errorf("%s auth frame: %v, want close 4401", name, err)
 		}
 	}
 }
@@ -163,7 +176,7 @@ func TestSocketShutdownSaysReconnect(t *testing.T) {
 
 // TestLongAbsenceReplaysEverything: a client that has missed more than one
 // history page gets every message, and paging says when there is more.
-func TestLongAbsenceReplaysEverything(t *testing.T) {
+func TestLongAbsenceReplaysWhatWasMissed(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -187,15 +200,34 @@ func TestLongAbsenceReplaysEverything(t *testing.T) {
 	if len(page.Messages) != 200 || !page.HasMore {
 		t.Fatalf("limit=200: %d messages, has_more=%v; want 200, true", len(page.Messages), page.HasMore)
 	}
+	// Back after a long absence: everything after the last message seen,
+	// over several pages.
+	var first struct {
+		Messages []message `json:"messages"`
+	}
+	e.do("GET", fmt.Sprintf("/api/v1/conversations/%d/messages?after=0&limit=1", opened.Conversation.ID), tok, nil, &first)
 	conn := e.dial(ctx)
-	if err := wsjson.Write(ctx, conn, map[string]any{"type": "auth", "token": tok, "after": 0}); err != nil {
+	if err := wsjson.Write(ctx, conn, map[string]any{"type": "auth", "token": tok, "after": first.Messages[0].ID}); err != nil {
 		t.Fatal(err)
 	}
 	readFrame(t, ctx, conn) // ready
-	for i := range n {
+	for i := 1; i < n; i++ {
 		f := readFrame(t, ctx, conn)
 		if f.Type != "message" || f.Message.Text != fmt.Sprint("m", i) {
 			t.Fatalf("backlog frame %d: %+v", i, f)
+		}
+	}
+	// A new device (after 0) gets the latest page only; older ones are
+	// paged in over HTTP.
+	fresh := e.dial(ctx)
+	if err := wsjson.Write(ctx, fresh, map[string]any{"type": "auth", "token": tok, "after": 0}); err != nil {
+		t.Fatal(err)
+	}
+	readFrame(t, ctx, fresh) // ready
+	for i := n - 200; i < n; i++ {
+		f := readFrame(t, ctx, fresh)
+		if f.Type != "message" || f.Message.Text != fmt.Sprint("m", i) {
+			t.Fatalf("new device frame %d: %+v", i, f)
 		}
 	}
 }

@@ -136,11 +136,8 @@ func (v *Verifier) verify(token string) (chat.Player, PlayerClaims, error) {
 	if err != nil {
 		return chat.Player{}, PlayerClaims{}, chat.Errorf(chat.EUNAUTHORIZED, "%s", tokenProblem(err))
 	}
-	if claims.Subject == "" {
-		return chat.Player{}, PlayerClaims{}, chat.Errorf(chat.EUNAUTHORIZED, "token has no subject")
-	}
-	if len(claims.Subject) > 128 {
-		return chat.Player{}, PlayerClaims{}, chat.Errorf(chat.EUNAUTHORIZED, "token subject too long")
+	if problem := claims.problem(); problem != "" {
+		return chat.Player{}, PlayerClaims{}, chat.Errorf(chat.EUNAUTHORIZED, "%s", problem)
 	}
 	if claims.ExpiresAt.Sub(v.now()) > v.maxTTL {
 		return chat.Player{}, PlayerClaims{}, chat.Errorf(chat.EUNAUTHORIZED, "token lives longer than %s", v.maxTTL)

@@ -56,7 +56,13 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{t: t, st: storetest.SQLite(t), now: time.Now().UTC()}
+	return newEnvOn(t, storetest.Default(t))
+}
+
+// newEnvOn is newEnv on the given store (storetest.Each runs both databases).
+func newEnvOn(t *testing.T, st *store.Store) *env {
+	t.Helper()
+	e := &env{t: t, st: st, now: time.Now().UTC()}
 	h := hub.New()
 	e.svc = conversation.New(e.st, engine, conversation.Options{Notifier: h})
 	e.desk = desk.New(e.st, h, engine, desk.Options{AnswerTimeout: 3 * time.Minute, Now: e.clock})
@@ -333,13 +339,17 @@ func TestOperatorPathEndToEnd(t *testing.T) {
 		t.Fatalf("player history:\n%s", joined)
 	}
 	var view struct {
-		Messages []struct{ Sender, Text string }
+		Messages []struct{ Sender, Text, Channel string }
 		Player   struct{ Attributes map[string]string }
 	}
 	c.do("GET", fmt.Sprintf("/console/api/conversations/%d", conv), nil, &view)
 	sawNote := false
 	for _, m := range view.Messages {
 		sawNote = sawNote || (m.Sender == "note" && m.Text == "player seems upset")
+		// Each message says where it came from or went to.
+		if m.Sender != "note" && m.Channel != string(chat.ChannelWebchat) {
+			t.Errorf("message %s %q: channel %q, want webchat", m.Sender, m.Text, m.Channel)
+		}
 	}
 	if !sawNote {
 		t.Errorf("console view lacks the note: %+v", view.Messages)
@@ -361,13 +371,18 @@ func TestOperatorPathEndToEnd(t *testing.T) {
 	if err != nil || len(res.Replies) != 1 || !strings.Contains(res.Replies[0].Text, "Thank you for your rating") {
 		t.Fatalf("rating: %+v %v", res, err)
 	}
-	if b := res.Replies[0].Buttons; len(b) != 1 || b[0].Payload != "csat:skip" {
+	if b := res.Replies[0].Buttons; len(b) != 2 || b[0].Payload != "csat:comment" || b[1].Payload != "csat:skip" {
 		t.Fatalf("comment invitation buttons: %+v", b)
 	}
 	res, err = e.svc.Send(ctx, conversation.Inbound{Player: chat.Player{ID: "p1", Name: "Ivan", Locale: "en"},
 		Channel: chat.ChannelWebchat, ClientID: "rate-again", Text: "csat:5"})
 	if err != nil || len(res.Replies) != 1 || !strings.Contains(res.Replies[0].Text, "already recorded") {
 		t.Fatalf("second press: %+v %v", res, err)
+	}
+	res, err = e.svc.Send(ctx, conversation.Inbound{Player: chat.Player{ID: "p1", Name: "Ivan", Locale: "en"},
+		Channel: chat.ChannelWebchat, ClientID: "add-comment", Text: "csat:comment"})
+	if err != nil || len(res.Replies) != 1 || !strings.Contains(res.Replies[0].Text, "comment") {
+		t.Fatalf("comment prompt: %+v %v", res, err)
 	}
 	res, err = e.svc.Send(ctx, conversation.Inbound{Player: chat.Player{ID: "p1", Name: "Ivan", Locale: "en"},
 		Channel: chat.ChannelWebchat, ClientID: "comment", Text: "Anna was quick, thanks"})

@@ -3,11 +3,14 @@ package console
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/switchboard-support/switchboard/handoff"
 	"github.com/switchboard-support/switchboard/internal/chat"
 	"github.com/switchboard-support/switchboard/internal/conversation"
 	"github.com/switchboard-support/switchboard/internal/store"
@@ -23,7 +26,7 @@ func (s *Server) handleConversationGet(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	conv, err := s.opts.Store.Conversation(ctx, id)
+	conv, tickets, err := s.readable(c, id)
 	if err != nil {
 		return err
 	}
@@ -39,19 +42,15 @@ func (s *Server) handleConversationGet(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	tickets, err := s.opts.Store.Tickets(ctx, conv.ID)
-	if err != nil {
-		return err
-	}
 	names := s.staffNames(ctx)
 	out := make([]messageJSON, 0, len(msgs))
 	for _, m := range msgs {
-		out = append(out, toMessageJSON(m, names))
+		out = append(out, s.messageJSON(m, names))
 	}
 	now := time.Now()
 	tj := make([]ticketJSON, 0, len(tickets))
 	for _, t := range tickets {
-		tj = append(tj, toTicketJSON(t, player.Name, now))
+		tj = append(tj, s.ticketJSON(t, player.Name, now))
 	}
 	attrs := player.Attributes
 	if attrs == nil {
@@ -68,6 +67,36 @@ func (s *Server) handleConversationGet(c echo.Context) error {
 		"messages":     out,
 		"tickets":      tj,
 	})
+}
+
+// readable returns a conversation and its tickets when the signed-in staff
+// member may read it (handoff.MayRead: supervisors all; operators the ones
+// they hold, handled or that wait for them), and records the read in the
+// audit log. ENOTFOUND otherwise, as for a conversation that does not
+// exist.
+func (s *Server) readable(c echo.Context, id int64) (chat.Conversation, []handoff.Ticket, error) {
+	ctx := c.Request().Context()
+	op := staff(c)
+	conv, err := s.opts.Store.Conversation(ctx, id)
+	if err != nil {
+		return chat.Conversation{}, nil, err
+	}
+	tickets, err := s.opts.Store.Tickets(ctx, conv.ID)
+	if err != nil {
+		return chat.Conversation{}, nil, err
+	}
+	reached := s.opts.Desk.Widening().Apply(slices.Clone(tickets), time.Now())
+	if !handoff.MayRead(op, reached) {
+		return chat.Conversation{}, nil, chat.Errorf(chat.ENOTFOUND, "conversation %d not found", id)
+	}
+	if c.Request().Method == http.MethodGet {
+		err = s.opts.Store.AppendAudit(ctx, store.AuditEntry{ActorID: op.ID, Actor: op.Login, Action: store.AuditConversationRead,
+			Target: "conversation:" + strconv.FormatInt(id, 10), Details: store.AuditDetails(map[string]string{"player": conv.PlayerID})})
+		if err != nil {
+			return chat.Conversation{}, nil, err
+		}
+	}
+	return conv, tickets, nil
 }
 
 // staffNames maps staff ids (as message sender ids) to display names.
@@ -94,6 +123,9 @@ func (s *Server) readText(c echo.Context) (textRequest, error) {
 	if err := validText(req.Text); err != nil {
 		return req, err
 	}
+	if err := validClientID(req.ClientID); err != nil {
+		return req, err
+	}
 	return req, nil
 }
 
@@ -114,6 +146,11 @@ func (s *Server) postMessage(c echo.Context, note bool) error {
 	}
 	op := staff(c)
 	var msg chat.Message
+	if note { // a note goes only where its writer may read
+		if _, _, err := s.readable(c, id); err != nil {
+			return err
+		}
+	}
 	if note {
 		msg, err = s.opts.Desk.Note(c.Request().Context(), op, id, req.Text)
 	} else {
@@ -140,3 +177,17 @@ func (s *Server) handleTyping(c echo.Context) error {
 const maxStaffText = 4096
 
 func validText(text string) error { return conversation.ValidateText(text, maxStaffText) }
+
+// maxClientID is the longest idempotency key a message row holds.
+const maxClientID = 128
+
+// validClientID refuses what either database would refuse, so both answer 400.
+func validClientID(id string) error {
+	if len(id) > maxClientID {
+		return chat.Errorf(chat.EINVALID, "client_id is longer than %d bytes", maxClientID)
+	}
+	if strings.ContainsRune(id, 0) {
+		return chat.Errorf(chat.EINVALID, "client_id contains a NUL character")
+	}
+	return nil
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/switchboard-support/switchboard/handoff"
 	"github.com/switchboard-support/switchboard/internal/chat"
+	"github.com/switchboard-support/switchboard/internal/redact"
 )
 
 type operatorJSON struct {
@@ -14,17 +15,25 @@ type operatorJSON struct {
 	Role     string   `json:"role"`
 	Skills   []string `json:"skills"`
 	Presence string   `json:"presence"`
-	Capacity int      `json:"capacity"`
-	Active   int      `json:"active"`
+	// Presence is what the desk acts on: online only while Connected (a
+	// console of the operator answers heartbeats); Chosen is what the
+	// operator set.
+	Chosen    string `json:"chosen_presence"`
+	Connected bool   `json:"connected"`
+	Capacity  int    `json:"capacity"`
+	Active    int    `json:"active"`
 }
 
 func toOperatorJSON(op handoff.Operator) operatorJSON {
+	if op.Chosen == "" {
+		op.Chosen = op.Status
+	}
 	skills := op.Skills
 	if skills == nil {
 		skills = []string{}
 	}
 	return operatorJSON{ID: op.ID, Login: op.Login, Name: op.Name, Role: string(op.Role), Skills: skills,
-		Presence: string(op.Status), Capacity: op.Capacity, Active: op.Active}
+		Presence: string(op.Status), Chosen: string(op.Chosen), Connected: !op.Disconnected, Capacity: op.Capacity, Active: op.Active}
 }
 
 type playerRef struct {
@@ -90,4 +99,28 @@ func toMessageJSON(m chat.Message, names map[string]string) messageJSON {
 		j.Articles = []chat.ArticleRef{}
 	}
 	return j
+}
+
+// private masks a player's contact details when MaskContacts is set.
+func (s *Server) private(text string) string {
+	if s.opts.MaskContacts {
+		text, _ = redact.Contacts(text)
+	}
+	return text
+}
+
+// ticketJSON is toTicketJSON with the reason (which quotes the player)
+// under the console's privacy options.
+func (s *Server) ticketJSON(t handoff.Ticket, playerName string, now time.Time) ticketJSON {
+	t.Reason = s.private(t.Reason)
+	return toTicketJSON(t, playerName, now)
+}
+
+// messageJSON is toMessageJSON with the console's privacy options applied:
+// a player's contact details masked when MaskContacts is set.
+func (s *Server) messageJSON(m chat.Message, names map[string]string) messageJSON {
+	if m.Sender == chat.SenderPlayer {
+		m.Text = s.private(m.Text)
+	}
+	return toMessageJSON(m, names)
 }

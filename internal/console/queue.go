@@ -53,12 +53,26 @@ func (s *Server) handleMine(c echo.Context) error {
 	return s.ticketList(c, tickets)
 }
 
+// ticketList answers with tickets and their players' names, read in one
+// query however long the queue.
 func (s *Server) ticketList(c echo.Context, tickets []handoff.Ticket) error {
 	ctx := c.Request().Context()
+	ids := make([]string, 0, len(tickets))
+	seen := make(map[string]bool, len(tickets))
+	for _, t := range tickets {
+		if !seen[t.PlayerID] {
+			seen[t.PlayerID] = true
+			ids = append(ids, t.PlayerID)
+		}
+	}
+	names, err := s.opts.Store.PlayerNames(ctx, ids)
+	if err != nil {
+		return err
+	}
 	now := time.Now()
 	out := make([]ticketJSON, 0, len(tickets))
 	for _, t := range tickets {
-		out = append(out, toTicketJSON(t, s.playerName(ctx, t.PlayerID), now))
+		out = append(out, s.ticketJSON(t, names[t.PlayerID], now))
 	}
 	return c.JSON(http.StatusOK, map[string]any{"tickets": out})
 }
@@ -71,7 +85,7 @@ func (s *Server) playerName(ctx context.Context, id string) string {
 }
 
 func (s *Server) ticketResponse(c echo.Context, t handoff.Ticket) error {
-	return c.JSON(http.StatusOK, toTicketJSON(t, s.playerName(c.Request().Context(), t.PlayerID), time.Now()))
+	return c.JSON(http.StatusOK, s.ticketJSON(t, s.playerName(c.Request().Context(), t.PlayerID), time.Now()))
 }
 
 func (s *Server) handleTicketNext(c echo.Context) error {
@@ -82,7 +96,7 @@ func (s *Server) handleTicketNext(c echo.Context) error {
 	if !ok {
 		return c.JSON(http.StatusOK, map[string]any{"ticket": nil})
 	}
-	return c.JSON(http.StatusOK, map[string]any{"ticket": toTicketJSON(t, s.playerName(c.Request().Context(), t.PlayerID), time.Now())})
+	return c.JSON(http.StatusOK, map[string]any{"ticket": s.ticketJSON(t, s.playerName(c.Request().Context(), t.PlayerID), time.Now())})
 }
 
 func (s *Server) handleTicketClaim(c echo.Context) error {

@@ -13,25 +13,38 @@ import (
 
 	"github.com/switchboard-support/switchboard/handoff"
 	"github.com/switchboard-support/switchboard/internal/desk"
+	"github.com/switchboard-support/switchboard/internal/editor"
 	"github.com/switchboard-support/switchboard/internal/hub"
 	"github.com/switchboard-support/switchboard/internal/store"
 )
 
 // Options wire a Server.
 type Options struct {
-	Store      *store.Store
-	Desk       *desk.Desk
-	Hub        *hub.Hub
+	Store *store.Store
+	Desk  *desk.Desk
+	Hub   *hub.Hub
+	// Editor serves the content editor's API; nil answers it with 503.
+	Editor     *editor.Service
 	SessionTTL time.Duration // default 12 h
 	// SecureCookies marks the session cookie Secure (serve behind TLS).
 	SecureCookies bool
-	Logger        *slog.Logger
+	// Heartbeat is how often console sockets are pinged and answered pings
+	// recorded as the operator's presence (default 10 s); keep it well
+	// under the desk's grace period.
+	Heartbeat time.Duration
+	Logger    *slog.Logger
+	// Throttle limits failed logins (throttle.go); zero fields take defaults.
+	Throttle LoginThrottle
+	// MaskContacts masks e-mail addresses and phone numbers in the player
+	// messages staff see (redact.Contacts).
+	MaskContacts bool
 }
 
 // Server serves /console.
 type Server struct {
-	opts Options
-	log  *slog.Logger
+	opts     Options
+	log      *slog.Logger
+	throttle LoginThrottle
 }
 
 // New returns a Server.
@@ -42,19 +55,25 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Server{opts: opts, log: opts.Logger}
+	if opts.Heartbeat <= 0 {
+		opts.Heartbeat = defaultHeartbeat
+	}
+	return &Server{opts: opts, log: opts.Logger, throttle: opts.Throttle.orDefaults()}
 }
 
-//go:embed assets/console.html assets/console.js
+//go:embed assets/console.html assets/console.css assets/console.js assets/console-i18n.js
 var assets embed.FS
 
 // Register mounts the console routes on e.
 func (s *Server) Register(e *echo.Echo) {
 	e.GET("/console", s.handlePage)
 	e.GET("/console/console.js", s.handleScript)
+	e.GET("/console/console.css", s.handleStyles)
+	e.GET("/console/console-i18n.js", s.handleTranslations)
 	e.POST("/console/login", s.handleLogin)
 	e.POST("/console/logout", s.handleLogout, s.session, s.csrf)
 	e.GET("/console/ws", s.handleSocket, s.session, s.can(handoff.ActionHandleTickets))
+	s.registerEditorPage(e)
 
 	api := e.Group("/console/api", s.session, s.csrf)
 	api.GET("/me", s.handleMe)
@@ -73,10 +92,14 @@ func (s *Server) Register(e *echo.Echo) {
 	desk.POST("/conversations/:id/notes", s.handleNote)
 	desk.POST("/conversations/:id/typing", s.handleTyping)
 	desk.GET("/canned", s.handleCannedList)
+	desk.GET("/search", s.handleSearch)
 	api.POST("/canned", s.handleCannedCreate, s.can(handoff.ActionManageCanned))
 	api.PUT("/canned/:id", s.handleCannedUpdate, s.can(handoff.ActionManageCanned))
 	api.DELETE("/canned/:id", s.handleCannedDelete, s.can(handoff.ActionManageCanned))
 	api.GET("/metrics", s.handleMetrics, s.can(handoff.ActionViewMetrics))
+	api.GET("/operators", s.handleOperators, s.can(handoff.ActionTransferToOperator))
+	api.GET("/audit", s.handleAudit, s.can(handoff.ActionManageUsers)) // admins
+	s.registerEditor(api)
 }
 
 func (s *Server) handlePage(c echo.Context) error {
@@ -84,9 +107,24 @@ func (s *Server) handlePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'")
-	c.Response().Header().Set("X-Frame-Options", "DENY")
+	// Its CSP and frame options come with every /console answer (web.SecurityHeaders).
 	return c.Blob(http.StatusOK, "text/html; charset=utf-8", b)
+}
+
+func (s *Server) handleTranslations(c echo.Context) error {
+	b, err := assets.ReadFile("assets/console-i18n.js")
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "application/javascript; charset=utf-8", b)
+}
+
+func (s *Server) handleStyles(c echo.Context) error {
+	b, err := assets.ReadFile("assets/console.css")
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "text/css; charset=utf-8", b)
 }
 
 func (s *Server) handleScript(c echo.Context) error {

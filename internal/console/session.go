@@ -28,22 +28,37 @@ type loginRequest struct {
 }
 
 // handleLogin checks a staff login and password and starts a session.
-// Unknown logins take as long as wrong passwords.
+// Unknown logins take as long as wrong passwords. Guessing is throttled
+// (LoginThrottle) and every failure logged, never with the password.
 func (s *Server) handleLogin(c echo.Context) error {
 	var req loginRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	op, hash, err := s.opts.Store.StaffByLogin(ctx, strings.TrimSpace(req.Login))
+	login := strings.TrimSpace(req.Login)
+	at := newAttempt(c, login, s.throttle.Now())
+	if err := s.throttled(c, at); err != nil {
+		return err
+	}
+	if at.loginKey == "" {
+		auth.CheckNoPassword(req.Password)
+		return s.loginFailed(c, at, "malformed login")
+	}
+	op, hash, err := s.opts.Store.StaffByLogin(ctx, login)
 	switch {
 	case chat.ErrorCode(err) == chat.ENOTFOUND:
 		auth.CheckNoPassword(req.Password)
-		return chat.Errorf(chat.EUNAUTHORIZED, "wrong login or password")
+		return s.loginFailed(c, at, "unknown login")
 	case err != nil:
 		return err
-	case !auth.CheckPassword(hash, req.Password) || op.Disabled:
-		return chat.Errorf(chat.EUNAUTHORIZED, "wrong login or password")
+	case !auth.CheckPassword(hash, req.Password):
+		return s.loginFailed(c, at, "wrong password")
+	case op.Disabled:
+		return s.loginFailed(c, at, "account disabled")
+	}
+	if err := s.opts.Store.ClearLoginFailures(ctx, at.loginKey, at.now, s.throttle.Window); err != nil {
+		return err
 	}
 	token, tokenHash, err := auth.NewSessionToken()
 	if err != nil {
@@ -138,11 +153,14 @@ func staff(c echo.Context) handoff.Operator {
 // decodeJSON reads a small JSON body strictly. The Content-Type must say
 // JSON: a cross-site form cannot send that without a CORS preflight, so a
 // forged login or call is refused before its body is read.
-func decodeJSON(c echo.Context, v any) error {
+func decodeJSON(c echo.Context, v any) error { return decodeJSONMax(c, v, 64<<10) }
+
+// decodeJSONMax is decodeJSON for bodies of up to limit bytes.
+func decodeJSONMax(c echo.Context, v any, limit int64) error {
 	if ct := c.Request().Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		return chat.Errorf(chat.EINVALID, "content type must be application/json")
 	}
-	body, err := io.ReadAll(io.LimitReader(c.Request().Body, 64<<10))
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, limit))
 	if err != nil {
 		return chat.Errorf(chat.EINVALID, "read body: %v", err)
 	}

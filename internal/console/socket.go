@@ -15,8 +15,10 @@ import (
 // closeSessionEnded closes a console socket whose session is gone.
 const closeSessionEnded = websocket.StatusCode(4401)
 
-// sessionCheckEvery is how soon a console socket notices its session ended.
-const sessionCheckEvery = 30 * time.Second
+// defaultHeartbeat is how often a console socket is pinged, its session
+// checked, and — when the browser answers — the operator's heartbeat
+// recorded (Options.Heartbeat).
+const defaultHeartbeat = 10 * time.Second
 
 type frame struct {
 	Type           string       `json:"type"`
@@ -27,7 +29,11 @@ type frame struct {
 
 // handleSocket pushes the desk's live events to a logged-in console. The
 // session cookie authenticates it; the origin must be this server's, so a
-// foreign page cannot ride the cookie.
+// foreign page cannot ride the cookie. The socket is also the operator's
+// presence: every Options.Heartbeat it is pinged, and each answered ping
+// is recorded as a heartbeat (store.Heartbeat). An operator counts as
+// connected only while one of their sockets keeps answering
+// (handoff.Liveness); the socket ends with its session.
 func (s *Server) handleSocket(c echo.Context) error {
 	conn, err := websocket.Accept(c.Response(), c.Request(), nil) // same-origin check by default
 	if err != nil {
@@ -37,6 +43,7 @@ func (s *Server) handleSocket(c echo.Context) error {
 	ctx, cancel := context.WithCancel(c.Request().Context())
 	defer cancel()
 	sess := c.Get(sessionKey).(store.Session)
+	op := staff(c)
 	sub := s.opts.Hub.SubscribeStaff()
 	if sub == nil {
 		_ = conn.Close(websocket.StatusServiceRestart, "shutting down")
@@ -56,7 +63,8 @@ func (s *Server) handleSocket(c echo.Context) error {
 		}
 	}()
 	names := s.staffNames(ctx)
-	ping := time.NewTicker(sessionCheckEvery)
+	s.opts.Desk.Heartbeat(ctx, op)
+	ping := time.NewTicker(s.opts.Heartbeat)
 	defer ping.Stop()
 	for {
 		select {
@@ -65,7 +73,7 @@ func (s *Server) handleSocket(c echo.Context) error {
 				_ = conn.Close(websocket.StatusTryAgainLater, "reconnect")
 				return nil
 			}
-			f, send := staffFrame(ev, names)
+			f, send := s.staffFrame(ev, names)
 			if !send {
 				continue
 			}
@@ -83,22 +91,26 @@ func (s *Server) handleSocket(c echo.Context) error {
 				_ = conn.Close(closeSessionEnded, "session ended")
 				return nil
 			}
-			if err := conn.Ping(ctx); err != nil {
-				return nil
+			pctx, cancelPing := context.WithTimeout(ctx, s.opts.Heartbeat)
+			err := conn.Ping(pctx)
+			cancelPing()
+			if err != nil {
+				return nil // a lost connection: no more heartbeats
 			}
+			s.opts.Desk.Heartbeat(ctx, op)
 		case <-ctx.Done():
 			return nil
 		}
 	}
 }
 
-func staffFrame(ev chat.Event, names map[string]string) (frame, bool) {
+func (s *Server) staffFrame(ev chat.Event, names map[string]string) (frame, bool) {
 	switch ev.Type {
 	case chat.EventMessage:
 		if ev.Message == nil {
 			return frame{}, false
 		}
-		m := toMessageJSON(*ev.Message, names)
+		m := s.messageJSON(*ev.Message, names)
 		return frame{Type: "message", Message: &m, ConversationID: ev.Message.ConversationID}, true
 	case chat.EventTyping:
 		if ev.Sender != chat.SenderPlayer {

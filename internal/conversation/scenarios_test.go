@@ -42,7 +42,7 @@ func defaultScenarios() []scenario {
 			msg string
 			exp expect
 		}{
-			turn("how can i open an account here", expect{intent: "registration", anyOfArt: []string{"registration-how-to", "registration-age-and-countries"},
+			turn("how can i open an account here", expect{intent: "registration", anyOfArt: []string{"registration-how-to", "registration-age"},
 				waiting: "registration/helpful", buttons: []string{"Yes, thanks", "I still can't register"}}),
 			turn("I still can't register", expect{handoff: "technical/normal", waiting: "-"}),
 			turn("hello? anyone?", expect{silent: true}),
@@ -59,8 +59,8 @@ func defaultScenarios() []scenario {
 			exp expect
 		}{
 			turn("i topped up with my card but balance is still zero", expect{intent: "deposit", anyOfArt: []string{"deposit-not-credited"},
-				waiting: "deposit/helpful", buttons: []string{"Yes, thanks", "My deposit is not credited", "Talk to a person"}}),
-			turn("My deposit is not credited", expect{say: "How much did you deposit?", waiting: "deposit/amount"}),
+				waiting: "deposit/problem_help", buttons: []string{"Yes, it's there", "No, pass it to payments"}}),
+			turn("No, pass it to payments", expect{say: "How much did you deposit?", waiting: "deposit/amount"}),
 			turn("fifty", expect{say: "Please send just the amount", waiting: "deposit/amount"}),
 			turn("50 eur", expect{say: "Which method did you use?", waiting: "deposit/method",
 				buttons: []string{"Card", "E-wallet", "Bank transfer", "Crypto"}}),
@@ -70,8 +70,8 @@ func defaultScenarios() []scenario {
 			msg string
 			exp expect
 		}{
-			turn("пополнил счёт а деньги не пришли", expect{intent: "deposit", anyOfArt: []string{"deposit-not-credited"}, waiting: "deposit/helpful"}),
-			turn("Деньги не зачислились", expect{say: "На какую сумму", waiting: "deposit/amount"}),
+			turn("пополнил счёт а деньги не пришли", expect{intent: "deposit", anyOfArt: []string{"deposit-not-credited"}, waiting: "deposit/problem_help"}),
+			turn("Нет, передайте платёжной команде", expect{say: "На какую сумму", waiting: "deposit/amount"}),
 			turn("1 000", expect{waiting: "deposit/method"}),
 			turn("Карта", expect{say: "платёжной команде", handoff: "payments/high", waiting: "-"}),
 		}},
@@ -114,8 +114,8 @@ func defaultScenarios() []scenario {
 			msg string
 			exp expect
 		}{
-			turn("аккаунт заблокировали после входа с нового телефона", expect{intent: "login_problem", waiting: "login_problem/helpful"}),
-			turn("Всё равно не могу войти", expect{handoff: "technical/high"}),
+			turn("аккаунт заблокировали после входа с нового телефона", expect{intent: "login_problem", waiting: "login_problem/problem_help"}),
+			turn("Всё равно не могу войти", expect{handoff: "verification/critical"}),
 		}},
 		{"verification", "en", []struct {
 			msg string
@@ -151,11 +151,11 @@ func defaultScenarios() []scenario {
 		{"responsible_gaming", "en", []struct {
 			msg string
 			exp expect
-		}{turn("please close my account i cant stop gambling", expect{intent: "responsible_gaming", say: "responsible-gaming specialist", handoff: "responsible_gaming/critical"})}},
+		}{turn("please close my account i cant stop gambling", expect{intent: "gambling_harm", say: "responsible-gaming specialist", handoff: "responsible_gaming/critical"})}},
 		{"responsible_gaming", "ru", []struct {
 			msg string
 			exp expect
-		}{turn("хочу самоисключиться на полгода", expect{intent: "responsible_gaming", say: "ответственной игре", handoff: "responsible_gaming/critical"})}},
+		}{turn("хочу самоисключиться на полгода", expect{intent: "gambling_harm", say: "ответственной игре", handoff: "responsible_gaming/critical"})}},
 		{"complaint", "en", []struct {
 			msg string
 			exp expect
@@ -168,18 +168,20 @@ func defaultScenarios() []scenario {
 			msg string
 			exp expect
 		}{
-			turn("can i speak to a real person please", expect{intent: "human", say: "usually within 3 minutes", handoff: "general/high"}),
+			turn("can i speak to a real person please", expect{intent: "human", say: "a specialist will reply here", handoff: "general/high"}),
 			turn("hello?", expect{silent: true}),
 		}},
 		{"human", "ru", []struct {
 			msg string
 			exp expect
-		}{turn("позовите живого оператора", expect{intent: "human", say: "обычно за 3 минуты", handoff: "general/high"})}},
+		}{turn("позовите живого оператора", expect{intent: "human", say: "специалист ответит здесь", handoff: "general/high"})}},
 		{"out_of_scope", "en", []struct {
 			msg string
 			exp expect
 		}{
-			turn("what's the weather like in paris tomorrow", expect{say: "couldn't find an answer", waiting: "out_of_scope/offer_human",
+			turn("what's the weather like in paris tomorrow", expect{say: "only good at Northwind Casino", waiting: "out_of_scope/smalltalk",
+				buttons: []string{"Deposit", "Withdrawal", "Bonuses", "Login and password", "Verification"}}),
+			turn("can i change my nickname", expect{say: "couldn't find an answer", waiting: "out_of_scope/offer_human",
 				buttons: []string{"Yes, please", "No, I'll rephrase"}}),
 			turn("No, I'll rephrase", expect{say: "other words", waiting: "-"}),
 			turn("is northwind casino licensed", expect{article: "licence-and-regulation", waiting: "out_of_scope/helpful", buttons: helpfulEN}),
@@ -189,7 +191,8 @@ func defaultScenarios() []scenario {
 			msg string
 			exp expect
 		}{
-			turn("рецепт борща", expect{say: "не нашёл ответа", waiting: "out_of_scope/offer_human"}),
+			turn("рецепт борща", expect{say: "умею отвечать только на вопросы об аккаунте", waiting: "out_of_scope/smalltalk"}),
+			turn("можно ли сменить ник в казино", expect{say: "не нашёл ответа", waiting: "out_of_scope/offer_human"}),
 			turn("да", expect{handoff: "general/normal"}),
 		}},
 		{"out_of_scope_article", "ru", []struct {

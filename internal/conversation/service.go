@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"math"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,6 +19,7 @@ import (
 	"github.com/switchboard-support/switchboard/flows"
 	"github.com/switchboard-support/switchboard/handoff"
 	"github.com/switchboard-support/switchboard/internal/chat"
+	"github.com/switchboard-support/switchboard/internal/redact"
 	"github.com/switchboard-support/switchboard/internal/store"
 )
 
@@ -116,8 +116,10 @@ func (s *Service) Send(ctx context.Context, in Inbound) (Result, error) {
 	if err := ValidateText(in.Text, s.maxBytes); err != nil {
 		return Result{}, err
 	}
-	if len(in.ClientID) > 128 {
-		return Result{}, chat.Errorf(chat.EINVALID, "client message id is longer than 128 bytes")
+	if len(in.ClientID) > 128 || strings.ContainsRune(in.ClientID, 0) || !utf8.ValidString(in.ClientID) {
+		// Refused here so that both databases answer alike (PostgreSQL
+		// cannot store a NUL).
+		return Result{}, chat.Errorf(chat.EINVALID, "client message id must be at most 128 bytes of UTF-8 without NUL")
 	}
 	player, err := s.upsertPlayer(ctx, in.Player)
 	if err != nil {
@@ -127,8 +129,11 @@ func (s *Service) Send(ctx context.Context, in Inbound) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	// A card number is masked before anything reads or stores the text
+	// (the bot, ticket reasons); the player is told once.
+	text, card := redact.Cards(in.Text)
 	msg := chat.Message{ConversationID: conv.ID, Sender: chat.SenderPlayer, SenderID: player.ID, Channel: in.Channel,
-		Text: in.Text, ClientID: in.ClientID}
+		Text: text, ClientID: in.ClientID}
 
 	lock := s.lock(conv.ID)
 	lock.Lock()
@@ -139,7 +144,10 @@ func (s *Service) Send(ctx context.Context, in Inbound) (Result, error) {
 		res, err := s.turn(ctx, player, conv, msg)
 		switch {
 		case err == nil:
-			return res, nil
+			if card {
+				err = s.warnCardData(ctx, player, &res)
+			}
+			return res, err
 		case errors.Is(err, store.ErrDuplicateMessage):
 			return s.duplicate(ctx, conv, msg)
 		case chat.ErrorCode(err) == chat.ECONFLICT && attempt < 3:
@@ -179,28 +187,40 @@ func (s *Service) duplicate(ctx context.Context, conv chat.Conversation, msg cha
 // conversation) and stores the message with what the bot decided.
 func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conversation, msg chat.Message) (Result, error) {
 	botTurn := conv.State == chat.StateBot
-	var out flows.Output
+	var (
+		out    flows.Output
+		rating *store.Rating
+		record *store.TurnRecord
+	)
 	if botTurn {
 		state, err := s.store.FlowState(ctx, conv.ID)
 		if err != nil {
 			return Result{}, err
 		}
-		if o, ok := s.csat(ctx, conv, msg.Text, state); ok {
-			out = o
+		if c, ok, err := s.csat(ctx, conv, msg.Text, &state); err != nil {
+			return Result{}, err
+		} else if ok {
+			out, rating = c.out, c.rating
 		} else if out, err = s.runEngine(ctx, player, conv, msg, state); err != nil {
 			return Result{}, err
+		} else if out.Trace.Version != "" {
+			r := store.NewTurnRecord(out)
+			record = &r
 		}
 	}
 	var stored store.TurnOutcome
 	var err error
 	if botTurn {
-		result := store.TurnResult{ConversationID: conv.ID, Inbound: msg, State: out.State}
+		result := store.TurnResult{ConversationID: conv.ID, Inbound: msg, State: out.State, Rating: rating,
+			Locale: s.replyLocale(conv, out.State), Record: record}
 		if out.Handoff != nil {
 			t, err := s.newTicket(player, conv, msg.Channel, out.Handoff)
 			if err != nil {
 				return Result{}, err
 			}
 			result.Ticket = &t
+			locale := result.Locale
+			result.WaitText = func(w handoff.Wait) string { return handoff.WaitNotice(w, locale, s.engine.WaitText(locale)) }
 		}
 		for _, r := range out.Replies {
 			result.Replies = append(result.Replies, chat.Message{Channel: msg.Channel, Text: r.Text,
@@ -215,6 +235,10 @@ func (s *Service) turn(ctx context.Context, player chat.Player, conv chat.Conver
 	}
 	res := Result{Conversation: conv, Message: stored.Inbound, Replies: stored.Replies}
 	res.Conversation.State = stored.State
+	res.Conversation.Channel = msg.Channel // the store made it where replies go
+	if botTurn && !stored.BotSilent {
+		res.Conversation.Locale = s.replyLocale(conv, out.State)
+	}
 	if botTurn && !stored.BotSilent {
 		res.Trace = &out.Trace
 	}
@@ -246,88 +270,6 @@ func (s *Service) runEngine(ctx context.Context, player chat.Player, conv chat.C
 		out = flows.Output{State: state, Replies: []chat.Reply{{Text: s.errorText(conv.Locale)}}}
 	}
 	return out, nil
-}
-
-// csatPrefix is the payload prefix of the rating buttons sent after an
-// operator resolves a conversation ("csat:5"); "csat:skip" declines the
-// comment.
-const (
-	csatPrefix  = "csat:"
-	csatSkip    = "csat:skip"
-	csatAwaitOn = "csat_comment:"
-	// maxCSATComment bounds the optional comment (as handoff does).
-	maxCSATComment = handoff.MaxCSATComment
-)
-
-// csat handles the rating after a human resolved the conversation: a
-// rating button press records the score on the latest resolved, unrated
-// ticket and invites an optional comment; the next message is that
-// comment (or the skip button). ok is false for any other message.
-func (s *Service) csat(ctx context.Context, conv chat.Conversation, text string, state flows.State) (flows.Output, bool) {
-	text = strings.TrimSpace(text)
-	ru := conv.Locale == chat.LocaleRU
-	say := func(en, rus string, buttons ...chat.Button) chat.Reply {
-		if ru {
-			return chat.Reply{Text: rus, Buttons: buttons}
-		}
-		return chat.Reply{Text: en, Buttons: buttons}
-	}
-	if id, ok := strings.CutPrefix(state.Awaiting, csatAwaitOn); ok {
-		if strings.HasPrefix(text, csatPrefix) && text != csatSkip {
-			// A second press (double click, another tab): already rated.
-			return flows.Output{State: state, Replies: []chat.Reply{say("Your rating is already recorded — thank you!",
-				"Ваша оценка уже учтена — спасибо!")}}, true
-		}
-		state.Awaiting = ""
-		if text == csatSkip {
-			return flows.Output{State: state, Replies: []chat.Reply{say("All right. Write any time you need help.",
-				"Хорошо. Если понадобится помощь, пишите в любое время.")}}, true
-		}
-		ticketID, _ := strconv.ParseInt(id, 10, 64)
-		comment := text
-		if len(comment) > maxCSATComment {
-			comment = strings.ToValidUTF8(comment[:maxCSATComment], "")
-		}
-		_, err := s.store.UpdateTicket(ctx, ticketID, func(t *handoff.Ticket) error {
-			if t.CSAT == 0 || t.CSATComment != "" {
-				return chat.Errorf(chat.ECONFLICT, "ticket %d takes no comment now", t.ID)
-			}
-			t.CSATComment = comment
-			return nil
-		})
-		if err != nil {
-			return flows.Output{}, false // not a comment after all: let the bot answer
-		}
-		return flows.Output{State: state, Replies: []chat.Reply{say("Thank you — your comment goes to the support team.",
-			"Спасибо — ваш комментарий передан команде поддержки.")}}, true
-	}
-	digits, ok := strings.CutPrefix(text, csatPrefix)
-	score, err := strconv.Atoi(digits)
-	if !ok || err != nil || score < 1 || score > 5 {
-		return flows.Output{}, false
-	}
-	tickets, err := s.store.Tickets(ctx, conv.ID)
-	if err != nil {
-		return flows.Output{}, false
-	}
-	for i := len(tickets) - 1; i >= 0; i-- {
-		t := tickets[i]
-		if t.Status != handoff.StatusResolved || t.CSAT != 0 {
-			continue
-		}
-		if _, err := s.store.UpdateTicket(ctx, t.ID, func(t *handoff.Ticket) error { return t.Rate(score, "") }); err != nil {
-			return flows.Output{}, false
-		}
-		state.Awaiting = csatAwaitOn + strconv.FormatInt(t.ID, 10)
-		skip := chat.Button{Label: "No, thanks", Payload: csatSkip}
-		if ru {
-			skip.Label = "Нет, спасибо"
-		}
-		return flows.Output{State: state, Replies: []chat.Reply{say(
-			"Thank you for your rating! Would you like to add a comment? Just write it here.",
-			"Спасибо за оценку! Хотите добавить комментарий? Просто напишите его здесь.", skip)}}, true
-	}
-	return flows.Output{}, false
 }
 
 // newTicket builds the queued ticket for a handoff: the flow's skill and
@@ -403,13 +345,7 @@ func (s *Service) notify(ev chat.Event) {
 }
 
 func (s *Service) errorText(locale string) string {
-	if rt := s.engine.Runtime(); rt != nil {
-		return rt.Bundle.Settings.Message("error", locale)
-	}
-	if locale == chat.LocaleRU {
-		return "Извините, у нас что-то пошло не так. Попробуйте ещё раз через минуту."
-	}
-	return "Sorry, something went wrong on our side. Please try again in a moment."
+	return s.engine.SystemText(flows.MsgError, locale, nil)
 }
 
 func (s *Service) locale(l string) string {
@@ -420,6 +356,15 @@ func (s *Service) locale(l string) string {
 		return l
 	}
 	return chat.DefaultLocale
+}
+
+// replyLocale is the language the bot answered in: the flow state's (the
+// engine detects it from the player's messages), else the conversation's.
+func (s *Service) replyLocale(conv chat.Conversation, st flows.State) string {
+	if st.Locale != "" {
+		return s.locale(st.Locale)
+	}
+	return conv.Locale
 }
 
 func (s *Service) lock(conversationID int64) *sync.Mutex {

@@ -22,7 +22,7 @@ import (
 var defaultEngine *flows.Engine
 
 func TestMain(m *testing.M) {
-	rt, err := live.Build(context.Background(), content.FS, flows.RuntimeOptions{})
+	rt, err := live.Build(context.Background(), content.FS, flows.RuntimeOptions{Models: testModels})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -245,7 +245,7 @@ func TestSendIsIdempotent(t *testing.T) {
 }
 
 func TestBadInputIsRefusedAndNothingStored(t *testing.T) {
-	st := storetest.SQLite(t)
+	st := storetest.Default(t)
 	ctx := context.Background()
 	svc := conversation.New(st, defaultEngine, conversation.Options{MaxMessageBytes: 64})
 	p := chat.Player{ID: "p1", Name: "Ann", Locale: "en"}
@@ -279,13 +279,13 @@ func TestRestartMidFlowContinues(t *testing.T) {
 		ctx := context.Background()
 		p := chat.Player{ID: "p1", Name: "Ann", Locale: "en"}
 		h := newHarness(t, st, p)
-		h.check("i deposited but the money is not on my balance", expect{intent: "deposit", waiting: "deposit/helpful"})
-		h.check("My deposit is not credited", expect{waiting: "deposit/amount"})
+		h.check("i deposited but the money is not on my balance", expect{intent: "deposit", waiting: "deposit/problem_help"})
+		h.check("No, pass it to payments", expect{waiting: "deposit/amount"})
 
 		// A new process: new engine and service on the same database.
 		engine := flows.NewEngine(nil)
 		defer engine.Close()
-		if err := live.New(st, engine, flows.RuntimeOptions{}, nil).Start(ctx, content.FS); err != nil {
+		if err := live.New(st, engine, flows.RuntimeOptions{Models: testModels}, nil).Start(ctx, content.FS); err != nil {
 			t.Fatal(err)
 		}
 		h.svc = conversation.New(st, engine, conversation.Options{})
@@ -294,7 +294,7 @@ func TestRestartMidFlowContinues(t *testing.T) {
 }
 
 func TestRetryOfMessageToAHumanIsNotBotAnswered(t *testing.T) {
-	st := storetest.SQLite(t)
+	st := storetest.Default(t)
 	ctx := context.Background()
 	svc := conversation.New(st, defaultEngine, conversation.Options{})
 	p := chat.Player{ID: "p1", Name: "Ann", Locale: "en"}
@@ -330,7 +330,7 @@ func TestRetryOfMessageToAHumanIsNotBotAnswered(t *testing.T) {
 }
 
 func TestEngineFailureStillAnswersAndKeepsMessage(t *testing.T) {
-	st := storetest.SQLite(t)
+	st := storetest.Default(t)
 	ctx := context.Background()
 	svc := conversation.New(st, flows.NewEngine(nil), conversation.Options{}) // no content loaded
 	res, err := svc.Send(ctx, conversation.Inbound{Player: chat.Player{ID: "p1", Locale: "ru"}, Channel: chat.ChannelWebchat,
@@ -348,7 +348,7 @@ func TestEngineFailureStillAnswersAndKeepsMessage(t *testing.T) {
 }
 
 func TestHistoryIsPlayersOwn(t *testing.T) {
-	st := storetest.SQLite(t)
+	st := storetest.Default(t)
 	ctx := context.Background()
 	svc := conversation.New(st, defaultEngine, conversation.Options{})
 	a, err := svc.Send(ctx, conversation.Inbound{Player: chat.Player{ID: "a", Locale: "en"}, Channel: chat.ChannelWebchat, ClientID: "1", Text: "hi"})
@@ -361,7 +361,7 @@ func TestHistoryIsPlayersOwn(t *testing.T) {
 }
 
 func TestOneHistoryAcrossChannels(t *testing.T) {
-	st := storetest.SQLite(t)
+	st := storetest.Default(t)
 	ctx := context.Background()
 	svc := conversation.New(st, defaultEngine, conversation.Options{})
 	p := chat.Player{ID: "p1", Name: "Ann", Locale: "en"}
@@ -382,7 +382,7 @@ func TestOneHistoryAcrossChannels(t *testing.T) {
 }
 
 func TestPriorityRulesFromSettings(t *testing.T) {
-	st := storetest.SQLite(t)
+	st := storetest.Default(t)
 	ctx := context.Background()
 	svc := conversation.New(st, defaultEngine, conversation.Options{})
 	for _, tt := range []struct {
@@ -400,3 +400,7 @@ func TestPriorityRulesFromSettings(t *testing.T) {
 		}
 	}
 }
+
+// testModels shares trained models between the tests' runtimes: training
+// under the race detector takes tens of seconds.
+var testModels = flows.NewModelCache(4)

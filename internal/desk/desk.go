@@ -7,10 +7,10 @@ package desk
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/switchboard-support/switchboard/flows"
@@ -32,12 +32,21 @@ type Options struct {
 	AnswerTimeout time.Duration
 	// Interval of the background loop (default 5 s).
 	Interval time.Duration
-	// OnMetrics, if set, receives the quality figures after every loop.
-	OnMetrics func([]handoff.OperatorStats, map[int64]string)
+	// OnMetrics, if set, receives the quality figures (30 days) at most
+	// every MetricsInterval (default 5 minutes): a window that long needs
+	// no fresher figures, and computing them reads a month of tickets.
+	OnMetrics       func([]handoff.OperatorStats, map[int64]string)
+	MetricsInterval time.Duration
 	// OnBreach, if set, learns of every ticket whose first answer went late.
 	OnBreach func(handoff.Ticket)
 	Logger   *slog.Logger
 	Now      func() time.Time
+}
+
+// presenceKey is what staff see change about an operator's presence.
+type presenceKey struct {
+	status       handoff.Presence
+	disconnected bool
 }
 
 // Desk is the operator-side service.
@@ -47,6 +56,10 @@ type Desk struct {
 	engine *flows.Engine
 	opts   Options
 	log    *slog.Logger
+
+	mu          sync.Mutex
+	presence    map[int64]presenceKey // as of the last Tick, to tell staff of changes
+	metricsDone time.Time             // when quality figures were last published
 }
 
 // New returns a Desk.
@@ -56,6 +69,9 @@ func New(st *store.Store, n Notifier, engine *flows.Engine, opts Options) *Desk 
 	}
 	if opts.Interval <= 0 {
 		opts.Interval = 5 * time.Second
+	}
+	if opts.MetricsInterval <= 0 {
+		opts.MetricsInterval = 5 * time.Minute
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -68,9 +84,10 @@ func New(st *store.Store, n Notifier, engine *flows.Engine, opts Options) *Desk 
 
 func (d *Desk) now() time.Time { return d.opts.Now().UTC() }
 
-// Claim gives a queued ticket to op; the player is told who joined.
+// Claim gives a queued ticket to op — of op's skills, or one that widened
+// to op (handoff.Widening) — and the player is told who joined.
 func (d *Desk) Claim(ctx context.Context, op handoff.Operator, ticketID int64) (handoff.Ticket, error) {
-	t, err := d.store.ClaimTicket(ctx, ticketID, op.ID, d.now())
+	t, err := d.store.ClaimTicket(ctx, ticketID, op.ID, d.now(), d.widening())
 	if err != nil {
 		return handoff.Ticket{}, err
 	}
@@ -80,7 +97,7 @@ func (d *Desk) Claim(ctx context.Context, op handoff.Operator, ticketID int64) (
 
 // ClaimNext gives op the first queued ticket it can take, if any.
 func (d *Desk) ClaimNext(ctx context.Context, op handoff.Operator) (handoff.Ticket, bool, error) {
-	t, ok, err := d.store.ClaimNext(ctx, op.ID, d.now())
+	t, ok, err := d.store.ClaimNext(ctx, op.ID, d.now(), d.widening())
 	if err != nil || !ok {
 		return handoff.Ticket{}, ok, err
 	}
@@ -88,26 +105,30 @@ func (d *Desk) ClaimNext(ctx context.Context, op handoff.Operator) (handoff.Tick
 	return t, true, nil
 }
 
+// joined tells the player op joined the conversation — unless op is who
+// held it last (a transfer or release that came back), whom the player
+// already knows — and staff that the queue changed.
 func (d *Desk) joined(ctx context.Context, op handoff.Operator, t handoff.Ticket) {
 	conv, err := d.store.Conversation(ctx, t.ConversationID)
 	if err != nil {
 		d.log.Error("claimed ticket without conversation", "ticket", t.ID, "err", err)
 		return
 	}
-	text := fmt.Sprintf("%s from the support team has joined the conversation.", op.Name)
-	if conv.Locale == chat.LocaleRU {
-		text = fmt.Sprintf("К диалогу подключился специалист поддержки %s.", op.Name)
+	if t.Rejoins(op) {
+		d.changed(conv)
+		return
 	}
+	text := d.engine.SystemText(flows.MsgOperatorJoined, conv.Locale, map[string]string{"operator": op.Name})
 	d.system(ctx, conv, text, nil)
 	d.changed(conv)
 }
 
-// Reply sends op's answer to the player. Only the operator holding the
-// conversation may answer it (supervisors and admins may step in).
+// Reply sends op's answer to the player. The store decides and writes in
+// one transaction: only the operator holding the conversation may answer it
+// (supervisors and admins may step in, and are credited with the answer);
+// a reply after the ticket moved to another operator is ECONFLICT and is
+// not stored.
 func (d *Desk) Reply(ctx context.Context, op handoff.Operator, conversationID int64, clientID, text string) (chat.Message, error) {
-	if err := d.mayAnswer(ctx, op, conversationID); err != nil {
-		return chat.Message{}, err
-	}
 	msg, _, err := d.store.AppendStaffMessage(ctx, chat.Message{ConversationID: conversationID,
 		SenderID: strconv.FormatInt(op.ID, 10), ClientID: clientID, Text: text}, false)
 	if err != nil {
@@ -150,40 +171,41 @@ func (d *Desk) Typing(ctx context.Context, op handoff.Operator, conversationID i
 	return nil
 }
 
-// mayAnswer checks that op holds the conversation's ticket.
+// mayAnswer checks that op holds the conversation's ticket (or is a
+// supervisor stepping in). Only Typing uses it: it writes nothing, so a
+// check outside a transaction is enough.
 func (d *Desk) mayAnswer(ctx context.Context, op handoff.Operator, conversationID int64) error {
 	t, err := d.store.OpenTicket(ctx, conversationID)
 	if err != nil {
 		return err
 	}
-	if t.Status == handoff.StatusAssigned && t.OperatorID == op.ID {
-		return nil
+	if t.Status != handoff.StatusAssigned {
+		return chat.Errorf(chat.ECONFLICT, "conversation %d waits in the queue: claim it to answer", conversationID)
 	}
-	if op.Role.Can(handoff.ActionTransferToOperator) && t.Status == handoff.StatusAssigned {
-		return nil // a supervisor stepping in
-	}
-	return chat.Errorf(chat.EFORBIDDEN, "conversation %d is not assigned to you", conversationID)
+	return handoff.MayAct(op, t)
 }
 
 // Transfer moves a ticket to another skill's queue, or (supervisors) to a
-// named operator.
+// named operator. Whether op may still act on the ticket is decided in the
+// store's transaction (handoff.MayAct).
 func (d *Desk) Transfer(ctx context.Context, op handoff.Operator, ticketID int64, skill string, toOperator int64) (handoff.Ticket, error) {
-	if err := d.holds(ctx, op, ticketID); err != nil {
-		return handoff.Ticket{}, err
-	}
 	var t handoff.Ticket
 	var err error
 	switch {
 	case toOperator != 0:
-		if !op.Role.Can(handoff.ActionTransferToOperator) {
-			return handoff.Ticket{}, chat.Errorf(chat.EFORBIDDEN, "only supervisors transfer to a named operator")
+		if t, err = d.store.TransferToOperator(ctx, op.ID, ticketID, toOperator, d.now()); err == nil {
+			if to, err := d.store.Staff(ctx, toOperator); err == nil {
+				d.joined(ctx, to, t) // the player learns who took over
+				return t, nil
+			}
 		}
-		t, err = d.store.TransferToOperator(ctx, ticketID, toOperator, d.now())
 	case skill != "":
 		if !d.knownSkill(skill) {
 			return handoff.Ticket{}, chat.Errorf(chat.EINVALID, "unknown skill %q", skill)
 		}
-		t, err = d.store.UpdateTicket(ctx, ticketID, func(t *handoff.Ticket) error { return t.TransferToSkill(skill) })
+		t, err = d.store.ActOnTicket(ctx, op.ID, ticketID, func(_ handoff.Operator, t *handoff.Ticket) error {
+			return t.TransferToSkill(skill)
+		})
 	default:
 		return handoff.Ticket{}, chat.Errorf(chat.EINVALID, "transfer needs a skill or an operator")
 	}
@@ -194,18 +216,6 @@ func (d *Desk) Transfer(ctx context.Context, op handoff.Operator, ticketID int64
 		d.changed(conv)
 	}
 	return t, nil
-}
-
-// holds checks that op may act on the ticket: its operator, or a supervisor.
-func (d *Desk) holds(ctx context.Context, op handoff.Operator, ticketID int64) error {
-	t, err := d.store.Ticket(ctx, ticketID)
-	if err != nil {
-		return err
-	}
-	if t.OperatorID == op.ID || op.Role.Can(handoff.ActionTransferToOperator) {
-		return nil
-	}
-	return chat.Errorf(chat.EFORBIDDEN, "ticket %d is not yours", ticketID)
 }
 
 func (d *Desk) knownSkill(skill string) bool {
@@ -221,6 +231,19 @@ func (d *Desk) knownSkill(skill string) bool {
 	return false
 }
 
+// widening returns when waiting tickets widen, from the live content's
+// settings (handoff.DefaultWidening before any content is loaded).
+func (d *Desk) widening() handoff.Widening {
+	if rt := d.engine.Runtime(); rt != nil {
+		return rt.Bundle.Settings.Widening
+	}
+	return handoff.DefaultWidening()
+}
+
+// Widening is the live content's widening rules (who a waiting ticket
+// reaches).
+func (d *Desk) Widening() handoff.Widening { return d.widening() }
+
 // Skills returns the skills and priorities of the live content.
 func (d *Desk) Skills() (skills, priorities []string) {
 	if rt := d.engine.Runtime(); rt != nil {
@@ -229,12 +252,10 @@ func (d *Desk) Skills() (skills, priorities []string) {
 	return nil, nil
 }
 
-// ReturnToBot hands the conversation back to the bot.
+// ReturnToBot hands the conversation back to the bot; the check that op
+// may (handoff.MayAct) and the write are one transaction.
 func (d *Desk) ReturnToBot(ctx context.Context, op handoff.Operator, ticketID int64) (handoff.Ticket, error) {
-	if err := d.holds(ctx, op, ticketID); err != nil {
-		return handoff.Ticket{}, err
-	}
-	t, err := d.store.UpdateTicket(ctx, ticketID, func(t *handoff.Ticket) error { return t.ReturnToBot() })
+	t, err := d.store.ActOnTicket(ctx, op.ID, ticketID, func(_ handoff.Operator, t *handoff.Ticket) error { return t.ReturnToBot() })
 	if err != nil {
 		return handoff.Ticket{}, err
 	}
@@ -242,11 +263,7 @@ func (d *Desk) ReturnToBot(ctx context.Context, op handoff.Operator, ticketID in
 	if err != nil {
 		return t, nil
 	}
-	text := "You are chatting with the support assistant again. Ask me anything, or ask for a person at any time."
-	if conv.Locale == chat.LocaleRU {
-		text = "Вы снова общаетесь с помощником поддержки. Спрашивайте, а если понадобится человек — просто скажите."
-	}
-	d.system(ctx, conv, text, nil)
+	d.system(ctx, conv, d.engine.SystemText(flows.MsgBackToBot, conv.Locale, nil), nil)
 	d.changed(conv)
 	return t, nil
 }
@@ -254,13 +271,11 @@ func (d *Desk) ReturnToBot(ctx context.Context, op handoff.Operator, ticketID in
 // CSATPayload prefixes the payload of the rating buttons ("csat:5").
 const CSATPayload = "csat:"
 
-// Resolve closes the ticket; the conversation returns to the bot and the
-// player is asked to rate the help (1–5).
+// Resolve closes the ticket, credited to op; the conversation returns to the
+// bot and the player is asked to rate the help (1–5). The check that op may
+// (handoff.MayAct) and the write are one transaction.
 func (d *Desk) Resolve(ctx context.Context, op handoff.Operator, ticketID int64) (handoff.Ticket, error) {
-	if err := d.holds(ctx, op, ticketID); err != nil {
-		return handoff.Ticket{}, err
-	}
-	t, err := d.store.UpdateTicket(ctx, ticketID, func(t *handoff.Ticket) error { return t.Resolve(d.now()) })
+	t, err := d.store.ActOnTicket(ctx, op.ID, ticketID, func(a handoff.Operator, t *handoff.Ticket) error { return t.Resolve(a.ID, d.now()) })
 	if err != nil {
 		return handoff.Ticket{}, err
 	}
@@ -268,10 +283,7 @@ func (d *Desk) Resolve(ctx context.Context, op handoff.Operator, ticketID int64)
 	if err != nil {
 		return t, nil
 	}
-	text := "Your request is resolved. How would you rate our help? (1 — poor, 5 — excellent)"
-	if conv.Locale == chat.LocaleRU {
-		text = "Ваш вопрос решён. Оцените, пожалуйста, нашу помощь (1 — плохо, 5 — отлично)."
-	}
+	text := d.engine.SystemText(flows.MsgCSATPrompt, conv.Locale, nil)
 	var buttons []chat.Button
 	for i := 1; i <= 5; i++ {
 		buttons = append(buttons, chat.Button{Label: strings.Repeat("★", i), Payload: CSATPayload + strconv.Itoa(i)})
@@ -279,6 +291,37 @@ func (d *Desk) Resolve(ctx context.Context, op handoff.Operator, ticketID int64)
 	d.system(ctx, conv, text, buttons)
 	d.changed(conv)
 	return t, nil
+}
+
+// Heartbeat records that a console socket of op answered a heartbeat now
+// (op counts as connected for the grace period after it). Staff are told
+// when op just connected. A failure is logged: the next heartbeat retries.
+func (d *Desk) Heartbeat(ctx context.Context, op handoff.Operator) {
+	if err := d.store.Heartbeat(ctx, op.ID, d.now()); err != nil {
+		if ctx.Err() == nil {
+			d.log.Warn("record heartbeat", "staff", op.ID, "err", err)
+		}
+		return
+	}
+	now, err := d.store.Staff(ctx, op.ID)
+	if err != nil {
+		return
+	}
+	if d.notePresence(op.ID, presenceKey{status: now.Status, disconnected: now.Disconnected}) {
+		d.notify.NotifyStaff(chat.Event{Type: chat.EventQueue})
+	}
+}
+
+// notePresence records k as op's presence and reports whether it changed.
+func (d *Desk) notePresence(id int64, k presenceKey) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.presence == nil {
+		d.presence = map[int64]presenceKey{}
+	}
+	old, seen := d.presence[id]
+	d.presence[id] = k
+	return !seen || old != k
 }
 
 // SetPresence sets op online, away or offline. Going offline hands the

@@ -10,14 +10,19 @@ import (
 )
 
 // Hub is an in-process publish/subscribe of chat events by player id.
+// Staff subscribers live in a set of their own, so no player id — however
+// it is spelt — can name the staff feed.
 type Hub struct {
 	mu     sync.Mutex
 	subs   map[string]map[*Subscription]struct{}
+	staff  map[*Subscription]struct{}
 	closed bool
 }
 
 // New returns an empty hub.
-func New() *Hub { return &Hub{subs: map[string]map[*Subscription]struct{}{}} }
+func New() *Hub {
+	return &Hub{subs: map[string]map[*Subscription]struct{}{}, staff: map[*Subscription]struct{}{}}
+}
 
 // Subscription receives one player's events. A subscriber that falls more
 // than its buffer behind is dropped (C is closed) rather than slowing the
@@ -25,7 +30,8 @@ func New() *Hub { return &Hub{subs: map[string]map[*Subscription]struct{}{}} }
 type Subscription struct {
 	C        <-chan chat.Event
 	c        chan chat.Event
-	playerID string
+	playerID string // "" for staff
+	staff    bool
 	hub      *Hub
 	once     sync.Once
 }
@@ -38,23 +44,23 @@ const subscriberBuffer = 16
 // Subscribe registers a subscriber for playerID. It returns nil when the
 // hub is shut down.
 func (h *Hub) Subscribe(playerID string) *Subscription {
-	return h.subscribe(playerID, subscriberBuffer)
-}
-
-func (h *Hub) subscribe(key string, buffer int) *Subscription {
-	playerID := key
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return nil
 	}
-	c := make(chan chat.Event, buffer)
-	s := &Subscription{C: c, c: c, playerID: playerID, hub: h}
+	s := h.newSubscription(subscriberBuffer)
+	s.playerID = playerID
 	if h.subs[playerID] == nil {
 		h.subs[playerID] = map[*Subscription]struct{}{}
 	}
 	h.subs[playerID][s] = struct{}{}
 	return s
+}
+
+func (h *Hub) newSubscription(buffer int) *Subscription {
+	c := make(chan chat.Event, buffer)
+	return &Subscription{C: c, c: c, hub: h}
 }
 
 // Close unsubscribes; it is safe to call more than once.
@@ -66,7 +72,9 @@ func (s *Subscription) Close() {
 
 func (s *Subscription) closeLocked() {
 	s.once.Do(func() {
-		if set := s.hub.subs[s.playerID]; set != nil {
+		if s.staff {
+			delete(s.hub.staff, s)
+		} else if set := s.hub.subs[s.playerID]; set != nil {
 			delete(set, s)
 			if len(set) == 0 {
 				delete(s.hub.subs, s.playerID)
@@ -76,34 +84,41 @@ func (s *Subscription) closeLocked() {
 	})
 }
 
-// staffKey subscribes to every event of every player: the operator console.
-const staffKey = "\x00staff"
-
 // staffBuffer is the lag a console may have: it sees every player's events.
 const staffBuffer = 1024
 
 // SubscribeStaff registers a subscriber that receives every event, for
 // every player, and the staff-only events of NotifyStaff.
-func (h *Hub) SubscribeStaff() *Subscription { return h.subscribe(staffKey, staffBuffer) }
+func (h *Hub) SubscribeStaff() *Subscription {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil
+	}
+	s := h.newSubscription(staffBuffer)
+	s.staff = true
+	h.staff[s] = struct{}{}
+	return s
+}
 
 // Notify delivers ev to the player's subscribers and to staff, without
 // blocking.
 func (h *Hub) Notify(ev chat.Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.deliver(ev.PlayerID, ev)
-	h.deliver(staffKey, ev)
+	h.deliver(h.subs[ev.PlayerID], ev)
+	h.deliver(h.staff, ev)
 }
 
 // NotifyStaff delivers ev to staff only (internal notes, queue changes).
 func (h *Hub) NotifyStaff(ev chat.Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.deliver(staffKey, ev)
+	h.deliver(h.staff, ev)
 }
 
-func (h *Hub) deliver(key string, ev chat.Event) {
-	for s := range h.subs[key] {
+func (h *Hub) deliver(set map[*Subscription]struct{}, ev chat.Event) {
+	for s := range set {
 		select {
 		case s.c <- ev:
 		default:
@@ -116,7 +131,7 @@ func (h *Hub) deliver(key string, ev chat.Event) {
 func (h *Hub) Subscribers() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	n := 0
+	n := len(h.staff)
 	for _, set := range h.subs {
 		n += len(set)
 	}
@@ -129,6 +144,9 @@ func (h *Hub) Shutdown() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.closed = true
+	for s := range h.staff {
+		s.closeLocked()
+	}
 	for _, set := range h.subs {
 		for s := range set {
 			s.closeLocked()

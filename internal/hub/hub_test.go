@@ -78,3 +78,31 @@ func TestStaffSeeEverythingPlayersSeeTheirOwn(t *testing.T) {
 	default:
 	}
 }
+
+// A player id spelt like any internal key never reaches the staff feed
+// (notes, queue changes, other players' messages).
+func TestPlayerCannotNameTheStaffFeed(t *testing.T) {
+	h := New()
+	staff := h.SubscribeStaff()
+	for _, id := range []string{"\x00staff", "staff", "", "*"} {
+		p := h.Subscribe(id)
+		h.NotifyStaff(chat.Event{Type: chat.EventQueue})
+		h.Notify(chat.Event{Type: chat.EventTyping, PlayerID: "someone-else"})
+		select {
+		case ev := <-p.C:
+			t.Fatalf("player %q got %+v", id, ev)
+		default:
+		}
+		for range 2 {
+			<-staff.C
+		}
+		p.Close()
+	}
+	if n := h.Subscribers(); n != 1 {
+		t.Fatalf("subscribers = %d, want the staff one", n)
+	}
+	h.Shutdown()
+	if _, ok := <-staff.C; ok {
+		t.Fatal("staff subscription open after shutdown")
+	}
+}

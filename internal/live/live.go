@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/switchboard-support/switchboard/flows"
+	"github.com/switchboard-support/switchboard/flows/flowtest"
 	"github.com/switchboard-support/switchboard/internal/chat"
 	"github.com/switchboard-support/switchboard/internal/store"
 )
@@ -74,37 +76,111 @@ func Build(ctx context.Context, fsys fs.FS, opts flows.RuntimeOptions) (*flows.R
 	return flows.NewRuntime(ctx, b, opts)
 }
 
-// Validate parses files as a bundle and returns every problem found.
+// Validate parses files as a bundle, and its conversation tests, and
+// returns every problem found.
 func Validate(files map[string][]byte) (*flows.Bundle, error) {
-	return flows.ParseBundle(files, store.ContentHash(files))
+	b, err := flows.ParseBundle(files, store.ContentHash(files))
+	if _, terr := flowtest.Parse(files); terr != nil {
+		var be, te *flows.ValidationError
+		if !errors.As(terr, &te) {
+			return nil, terr
+		}
+		if err == nil {
+			return nil, te
+		}
+		if errors.As(err, &be) {
+			return nil, &flows.ValidationError{Problems: append(be.Problems, te.Problems...)}
+		}
+	}
+	return b, err
 }
 
-// Publish validates files, stores them as a version, makes it live here
-// and records the publication so other instances follow. A bundle with
-// problems is refused (a *flows.ValidationError) and the live one stays.
-func (c *Content) Publish(ctx context.Context, files map[string][]byte, note, author string) (store.ContentVersion, error) {
+// Test runs the bundle's conversation tests against a runtime built from
+// it (trained here, index in memory). Nothing is stored.
+func Test(ctx context.Context, files map[string][]byte) (flowtest.Report, error) {
 	b, err := Validate(files)
 	if err != nil {
-		return store.ContentVersion{}, err
+		return flowtest.Report{}, err
 	}
-	v, err := c.store.SaveContentVersion(ctx, files, note, author)
+	rt, err := flows.NewRuntime(ctx, b, flows.RuntimeOptions{})
 	if err != nil {
-		return store.ContentVersion{}, err
+		return flowtest.Report{}, err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer rt.Close()
+	return flowtest.RunRuntime(ctx, rt)
+}
+
+// Publish validates files, runs their conversation tests, stores them as a
+// version, makes it live here and records the publication so other
+// instances follow. A bundle with problems (a *flows.ValidationError) or
+// failing tests (a *TestsFailedError) is refused and the live one stays.
+func (c *Content) Publish(ctx context.Context, files map[string][]byte, note, author string) (store.ContentVersion, error) {
+	var v store.ContentVersion
+	err := c.PublishWith(ctx, files, func(ctx context.Context) (int64, error) {
+		var err error
+		if v, err = c.store.SaveContentVersion(ctx, files, note, author); err != nil {
+			return 0, err
+		}
+		return v.ID, c.store.PublishContentVersion(ctx, v.ID, author)
+	})
+	return v, err
+}
+
+// PublishWith gates files as Publish does (validation, then the
+// conversation tests), then calls record, which stores them and records
+// the publication and returns the content version id published, and
+// makes the bundle live here. record runs under the lock Reload takes; when
+// it fails nothing changes here.
+func (c *Content) PublishWith(ctx context.Context, files map[string][]byte, record func(context.Context) (int64, error)) error {
+	report := progressOf(ctx)
+	report(StageValidate, 0, 1)
+	b, err := Validate(files)
+	if err != nil {
+		return err
+	}
+	report(StageBuild, 0, 1)
 	rt, err := flows.NewRuntime(ctx, b, c.opts)
 	if err != nil {
-		return store.ContentVersion{}, err
+		return err
 	}
-	if err := c.store.PublishContentVersion(ctx, v.ID, author); err != nil {
+	rep, err := flowtest.RunRuntime(ctx, rt)
+	if err == nil && !rep.Passed() {
+		err = &TestsFailedError{Report: rep}
+	}
+	if err != nil {
 		rt.Close()
-		return store.ContentVersion{}, err
+		return err
+	}
+	report(StageStore, 0, 1)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	id, err := record(ctx)
+	if err != nil {
+		rt.Close()
+		return err
 	}
 	c.engine.Swap(rt)
-	c.version = v.ID
-	c.log.Info("content published", "version", v.ID, "hash", v.Hash[:12], "author", author)
-	return v, nil
+	report(StageStore, 1, 1)
+	c.version = id
+	c.log.Info("content published", "version", id, "hash", b.Hash[:12])
+	return nil
+}
+
+// TestsFailedError refuses a bundle whose conversation tests fail.
+type TestsFailedError struct{ Report flowtest.Report }
+
+// Error lists the failed expectations, one per line.
+func (e *TestsFailedError) Error() string {
+	lines := []string{fmt.Sprintf("%d of %d conversation test turns failed:", e.Report.Turns-e.Report.TurnsPassed, e.Report.Turns)}
+	for _, f := range e.Report.Failures {
+		lines = append(lines, f.String())
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap lets chat.ErrorCode see the refusal as EINVALID.
+func (e *TestsFailedError) Unwrap() error {
+	return chat.Errorf(chat.EINVALID, "conversation tests failed")
 }
 
 // Rollback republishes an earlier version.
@@ -123,12 +199,18 @@ func (c *Content) Reload(ctx context.Context) (bool, error) {
 	// between the read and the swap must not be undone by a stale read.
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	v, err := c.store.LiveContentVersion(ctx)
+	// The poll reads only the publication head; the files are read and
+	// decoded when it moved.
+	id, err := c.store.LiveContentVersionID(ctx)
 	if err != nil {
 		return false, err
 	}
-	if v.ID == c.version && c.engine.Runtime() != nil {
+	if id == c.version && c.engine.Runtime() != nil {
 		return false, nil
+	}
+	v, err := c.store.LiveContentVersion(ctx)
+	if err != nil {
+		return false, err
 	}
 	b, err := Validate(v.Files)
 	if err != nil {

@@ -25,6 +25,7 @@ type Metrics struct {
 	WebSockets  prometheus.Gauge
 	operators   *prometheus.GaugeVec
 	breaches    *prometheus.CounterVec
+	channel     *prometheus.CounterVec
 }
 
 // New creates and registers the collectors (plus Go and process metrics).
@@ -50,8 +51,11 @@ func New() *Metrics {
 			[]string{"operator", "figure"}),
 		breaches: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "switchboard_sla_breaches_total",
 			Help: "Tickets whose first answer went past its SLA target, by channel and skill."}, []string{"channel", "skill"}),
+		channel: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "switchboard_channel_events_total",
+			Help: "Push-channel traffic: updates received (update_stored, update_duplicate) and delivery outcomes (sent, retry, blocked, failed), by channel."},
+			[]string{"channel", "event"}),
 	}
-	m.Registry.MustRegister(m.turns, m.turnSeconds, m.intents, m.handoffs, m.errors, m.HTTP, m.WebSockets, m.operators, m.breaches,
+	m.Registry.MustRegister(m.turns, m.turnSeconds, m.intents, m.handoffs, m.errors, m.HTTP, m.WebSockets, m.operators, m.breaches, m.channel,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -77,16 +81,15 @@ func (m *Metrics) ObserveTurn(d time.Duration, trace *flows.Trace, handoff bool,
 	}
 }
 
-// ObserveOperators publishes the desk's per-operator quality figures.
-func (m *Metrics) ObserveOperators(stats []handoff.OperatorStats, names map[int64]string) {
+// ObserveOperators publishes the desk's per-operator quality figures,
+// labelled by operator id: names stay out of the metrics, which reach
+// monitoring systems that are not the console.
+func (m *Metrics) ObserveOperators(stats []handoff.OperatorStats, _ map[int64]string) {
 	m.operators.Reset()
 	for _, st := range stats {
-		who := names[st.OperatorID]
+		who := strconv.FormatInt(st.OperatorID, 10)
 		if st.OperatorID == 0 {
 			who = "all"
-		}
-		if who == "" {
-			who = strconv.FormatInt(st.OperatorID, 10)
 		}
 		m.operators.WithLabelValues(who, "resolved").Set(float64(st.Resolved))
 		m.operators.WithLabelValues(who, "first_response_seconds").Set(st.AvgFirstResponse.Seconds())
@@ -107,3 +110,8 @@ func (m *Metrics) ObserveBreach(t handoff.Ticket) {
 
 // Error counts an error at where.
 func (m *Metrics) Error(where string) { m.errors.WithLabelValues(where).Inc() }
+
+// ObserveChannel counts a push channel's update or delivery event.
+func (m *Metrics) ObserveChannel(channel, event string) {
+	m.channel.WithLabelValues(channel, event).Inc()
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/switchboard-support/switchboard/internal/chat"
 )
@@ -20,12 +21,24 @@ type CannedResponse struct {
 	UpdatedAt time.Time
 }
 
+// MaxCannedTitle is the longest canned-response title, in characters.
+const MaxCannedTitle = 256
+
 func (c CannedResponse) validate() error {
 	if strings.TrimSpace(c.Title) == "" {
 		return chat.Errorf(chat.EINVALID, "canned response needs a title")
 	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(c.Title)); n > MaxCannedTitle {
+		return chat.Errorf(chat.EINVALID, "canned response title is %d characters; the limit is %d", n, MaxCannedTitle)
+	}
 	if strings.TrimSpace(c.Text) == "" {
 		return chat.Errorf(chat.EINVALID, "canned response needs a text")
+	}
+	if strings.ContainsRune(c.Title, 0) || strings.ContainsRune(c.Text, 0) || strings.ContainsRune(c.Locale, 0) {
+		return chat.Errorf(chat.EINVALID, "canned response contains a NUL character")
+	}
+	if len(c.Locale) > 8 {
+		return chat.Errorf(chat.EINVALID, "canned response locale is too long")
 	}
 	return nil
 }

@@ -53,7 +53,7 @@ func benchClaim(b *testing.B, s *store.Store) {
 			}()
 			for {
 				t := time.Now()
-				_, ok, err := s.ClaimNext(ctx, op.ID, t)
+				_, ok, err := s.ClaimNext(ctx, op.ID, t, nil)
 				if err != nil {
 					errs <- err
 					return

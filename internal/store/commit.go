@@ -109,7 +109,7 @@ func (g *groupCommitter) write(batch []*commitRequest) {
 		now := g.s.now()
 		for i, req := range batch {
 			var err error
-			if results[i], err = writeInSavepoint(tx, "t"+strconv.Itoa(i), req, now); err != nil {
+			if results[i], err = g.writeInSavepoint(tx, "t"+strconv.Itoa(i), req, now); err != nil {
 				return err // the transaction's state is unknown: fail the whole batch
 			}
 		}
@@ -127,11 +127,11 @@ func (g *groupCommitter) write(batch []*commitRequest) {
 // writeInSavepoint writes one turn in its own savepoint. The turn's own
 // failure is its result; a failure of the savepoint machinery itself is
 // returned as fatal, and fails the batch.
-func writeInSavepoint(tx *gorm.DB, name string, req *commitRequest, now time.Time) (commitResult, error) {
+func (g *groupCommitter) writeInSavepoint(tx *gorm.DB, name string, req *commitRequest, now time.Time) (commitResult, error) {
 	if err := tx.SavePoint(name).Error; err != nil {
 		return commitResult{}, fmt.Errorf("store: savepoint: %w", err)
 	}
-	out, err := completeTurn(tx, req.turn, req.stateJSON, now)
+	out, err := completeTurn(tx, req.turn, req.stateJSON, now, g.s.liveness)
 	if err != nil {
 		if rbErr := tx.RollbackTo(name).Error; rbErr != nil {
 			return commitResult{}, fmt.Errorf("store: roll back turn: %w (after %v)", rbErr, err)

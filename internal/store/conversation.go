@@ -11,25 +11,19 @@ import (
 )
 
 // OpenConversation returns the player's open conversation, creating one on
-// the given channel when there is none. The channel and locale of an existing
-// conversation follow the player: history stays one thread across channels.
-// Concurrent calls for one player return the same conversation.
+// the given channel and locale when there is none. Opening never changes a
+// conversation: its channel is the one the player's latest message came
+// from (set when that message is stored), where replies go; its locale is
+// only the starting default, and
+// a turn sets the language the conversation is actually held in
+// (TurnResult.Locale). Concurrent calls for one player return the same
+// conversation.
 func (s *Store) OpenConversation(ctx context.Context, playerID string, channel chat.Channel, locale string) (chat.Conversation, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		var row conversationRow
 		err := s.db.WithContext(ctx).Where("player_id = ? AND state <> ?", playerID, chat.StateClosed).
 			First(&row).Error
 		if err == nil {
-			if row.Channel != string(channel) || row.Locale != locale {
-				row.Channel, row.Locale, row.UpdatedAt = string(channel), locale, s.now()
-				db, done := s.w(ctx)
-				err := db.Model(&row).
-					Updates(map[string]any{"channel": row.Channel, "locale": row.Locale, "updated_at": row.UpdatedAt}).Error
-				done()
-				if err != nil {
-					return chat.Conversation{}, fmt.Errorf("store: update conversation %d: %w", row.ID, err)
-				}
-			}
 			return row.domain(), nil
 		}
 		if !errors.Is(err, gorm.ErrRecordNotFound) {

@@ -13,19 +13,28 @@ import (
 	"github.com/switchboard-support/switchboard/flows"
 	"github.com/switchboard-support/switchboard/handoff"
 	"github.com/switchboard-support/switchboard/internal/chat"
+	"github.com/switchboard-support/switchboard/internal/redact"
 )
 
 // AppendInbound stores a message from a player or operator before it is
 // acknowledged. A message whose (sender, sender id, client id) was stored
 // before is not stored again: the stored one is returned with created false.
 func (s *Store) AppendInbound(ctx context.Context, m chat.Message) (stored chat.Message, created bool, err error) {
-	row, err := messageToRow(m)
-	if err != nil {
-		return chat.Message{}, false, err
-	}
-	row.CreatedAt = s.now()
+	now := s.now()
 	db, done := s.w(ctx)
 	err = db.Transaction(func(tx *gorm.DB) error {
+		conv, err := conversationForUpdate(tx, m.ConversationID)
+		if err != nil {
+			return err
+		}
+		if playerFacing(m.Sender) {
+			m.Channel = chat.Channel(conv.Channel) // where the player last wrote from
+		}
+		row, err := messageToRow(m)
+		if err != nil {
+			return err
+		}
+		row.CreatedAt = now
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 		if res.Error != nil {
 			return fmt.Errorf("store: append message to conversation %d: %w", m.ConversationID, res.Error)
@@ -33,14 +42,22 @@ func (s *Store) AppendInbound(ctx context.Context, m chat.Message) (stored chat.
 		if res.RowsAffected == 0 {
 			return errDuplicate
 		}
+		if stored, err = row.domain(); err != nil {
+			return err
+		}
 		created = true
-		return tx.Model(&conversationRow{}).Where("id = ?", m.ConversationID).Update("updated_at", row.CreatedAt).Error
+		if err := noteInbound(tx, &conv, stored, now); err != nil {
+			return err
+		}
+		if err := queueDeliveries(tx, conv.PlayerID, []chat.Message{stored}, now); err != nil {
+			return err
+		}
+		return tx.Model(&conversationRow{}).Where("id = ?", m.ConversationID).Update("updated_at", now).Error
 	})
 	done()
 	switch {
 	case err == nil:
-		msg, err := row.domain()
-		return msg, true, err
+		return stored, true, nil
 	case errors.Is(err, errDuplicate):
 		existing, ok, err := s.messageByClientID(ctx, m)
 		if err != nil {
@@ -81,6 +98,27 @@ type TurnResult struct {
 	Replies []chat.Message  // bot messages, in order
 	State   flows.State     // the new flow state; State.Version is the version it was computed from
 	Ticket  *handoff.Ticket // queued when the turn hands off (its ID is set by the store)
+	// Rating, when set, records the player's CSAT answer on a resolved
+	// ticket of the conversation in the turn's transaction.
+	Rating *Rating
+	// Locale, when set, is the language the bot answered in: the
+	// conversation's locale becomes it in the same transaction.
+	Locale string
+	// WaitText, when set and the turn hands off, composes a last bot reply
+	// from the real queue of the new ticket (queueWait), read in the same
+	// transaction that queues it.
+	WaitText func(handoff.Wait) string
+	// Record, when set, is what the bot decided, kept as the turn's
+	// bot_turns row for the editors' inbox and analytics.
+	Record *TurnRecord
+}
+
+// Rating is a CSAT answer one turn records: a score (1–5, handoff.Ticket.Rate)
+// or, with Score 0, the optional comment after one (handoff.Ticket.Comment).
+type Rating struct {
+	TicketID int64
+	Score    int
+	Comment  string
 }
 
 // TurnOutcome is what CompleteTurn stored.
@@ -118,7 +156,7 @@ func (s *Store) CompleteTurn(ctx context.Context, t TurnResult) (TurnOutcome, er
 	var out TurnOutcome
 	err = db.Transaction(func(tx *gorm.DB) error {
 		var err error
-		out, err = completeTurn(tx, t, string(stateJSON), s.now())
+		out, err = completeTurn(tx, t, string(stateJSON), s.now(), s.liveness)
 		return err
 	})
 	if err != nil {
@@ -128,7 +166,7 @@ func (s *Store) CompleteTurn(ctx context.Context, t TurnResult) (TurnOutcome, er
 }
 
 // completeTurn writes one turn inside tx.
-func completeTurn(tx *gorm.DB, t TurnResult, stateJSON string, now time.Time) (TurnOutcome, error) {
+func completeTurn(tx *gorm.DB, t TurnResult, stateJSON string, now time.Time, l handoff.Liveness) (TurnOutcome, error) {
 	var out TurnOutcome
 	// Does the bot still hold the conversation? An operator may have taken
 	// it while the turn was computed. (A read: the conversation row is only
@@ -145,16 +183,30 @@ func completeTurn(tx *gorm.DB, t TurnResult, stateJSON string, now time.Time) (T
 		return TurnOutcome{}, err
 	}
 	out.Inbound = inbound
+	if err := noteInbound(tx, &conv, inbound, now); err != nil {
+		return TurnOutcome{}, err
+	}
 	if !botHolds {
 		return out, nil
 	}
 	if err := saveFlowState(tx, t.ConversationID, stateJSON, t.State.Version, now); err != nil {
 		return TurnOutcome{}, err
 	}
+	if t.Rating != nil {
+		if err := saveRating(tx, t.ConversationID, *t.Rating, now); err != nil {
+			return TurnOutcome{}, err
+		}
+	}
+	if t.Locale != "" && t.Locale != conv.Locale {
+		if err := tx.Model(&conversationRow{}).Where("id = ?", t.ConversationID).
+			Updates(map[string]any{"locale": t.Locale, "updated_at": now}).Error; err != nil {
+			return TurnOutcome{}, fmt.Errorf("store: set locale of conversation %d: %w", t.ConversationID, err)
+		}
+	}
 	if len(t.Replies) > 0 {
 		rows := make([]messageRow, 0, len(t.Replies))
 		for _, m := range t.Replies {
-			m.ConversationID, m.Sender = t.ConversationID, chat.SenderBot
+			m.ConversationID, m.Sender, m.Channel = t.ConversationID, chat.SenderBot, chat.Channel(conv.Channel)
 			row, err := messageToRow(m)
 			if err != nil {
 				return TurnOutcome{}, err
@@ -189,6 +241,9 @@ func completeTurn(tx *gorm.DB, t TurnResult, stateJSON string, now time.Time) (T
 		if ticket.CreatedAt.IsZero() {
 			ticket.CreatedAt = dbTime(now)
 		}
+		if ticket.QueuedAt == nil {
+			ticket.QueuedAt = nullTime(ticket.CreatedAt)
+		}
 		if ticket.DueAt == nil {
 			// No SLA given: due at once, so the ticket is never forgotten.
 			ticket.DueAt = nullTime(ticket.CreatedAt)
@@ -204,8 +259,61 @@ func completeTurn(tx *gorm.DB, t TurnResult, stateJSON string, now time.Time) (T
 		out.State = chat.StateQueued
 		stored := ticket.domain()
 		out.Ticket = &stored
+		if t.WaitText != nil {
+			w, err := queueWait(tx, stored, l, now)
+			if err != nil {
+				return TurnOutcome{}, err
+			}
+			row, err := messageToRow(chat.Message{ConversationID: t.ConversationID, Sender: chat.SenderBot,
+				Channel: chat.Channel(conv.Channel), Text: t.WaitText(w)})
+			if err != nil {
+				return TurnOutcome{}, err
+			}
+			row.ReplyTo, row.CreatedAt = inbound.ID, now
+			if err := tx.Create(&row).Error; err != nil {
+				return TurnOutcome{}, fmt.Errorf("store: save wait notice: %w", err)
+			}
+			msg, err := row.domain()
+			if err != nil {
+				return TurnOutcome{}, err
+			}
+			out.Replies = append(out.Replies, msg)
+		}
+	}
+	if err := queueDeliveries(tx, conv.PlayerID, out.Replies, now); err != nil {
+		return TurnOutcome{}, err
+	}
+	if t.Record != nil {
+		if err := saveTurnRecord(tx, conv, inbound, *t.Record, t.Ticket != nil, now); err != nil {
+			return TurnOutcome{}, err
+		}
 	}
 	return out, nil
+}
+
+// saveRating applies r to its ticket, locked inside tx: the ticket must
+// belong to the conversation, and the transition (Rate or Comment) decides
+// on the locked row, so a second press or comment racing the first fails
+// with ECONFLICT and the turn writes nothing.
+func saveRating(tx *gorm.DB, conversationID int64, r Rating, now time.Time) error {
+	row, err := lockTicket(tx, r.TicketID)
+	if err != nil {
+		return err
+	}
+	t := row.domain()
+	if t.ConversationID != conversationID {
+		return chat.Errorf(chat.ENOTFOUND, "ticket %d not found in conversation %d", r.TicketID, conversationID)
+	}
+	if r.Score != 0 {
+		err = t.Rate(r.Score, "")
+	} else {
+		err = t.Comment(r.Comment)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = saveTicket(tx, t, now)
+	return err
 }
 
 // saveInbound stores the turn's inbound message. A message whose client id
@@ -296,8 +404,10 @@ func messageToRow(m chat.Message) (messageRow, error) {
 	if err != nil {
 		return messageRow{}, fmt.Errorf("store: encode articles: %w", err)
 	}
+	// Card numbers never reach the database, whoever wrote them.
+	text, _ := redact.Cards(m.Text)
 	row := messageRow{ConversationID: m.ConversationID, Sender: string(m.Sender), SenderID: m.SenderID,
-		Channel: string(m.Channel), Text: m.Text, Buttons: string(buttons), Articles: string(articles)}
+		Channel: string(m.Channel), Text: text, Buttons: string(buttons), Articles: string(articles)}
 	if m.ClientID != "" {
 		row.ClientID = &m.ClientID
 	}
@@ -333,4 +443,31 @@ func rowsToMessages(rows []messageRow) ([]chat.Message, error) {
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// PlayerMessage returns a message of one of the player's conversations
+// (notes excluded); ENOTFOUND for any other.
+func (s *Store) PlayerMessage(ctx context.Context, playerID string, id int64) (chat.Message, error) {
+	var row messageRow
+	err := s.db.WithContext(ctx).Table("messages").Select("messages.*").
+		Joins("JOIN conversations ON conversations.id = messages.conversation_id").
+		Where("messages.id = ? AND conversations.player_id = ? AND messages.sender <> ?", id, playerID, chat.SenderNote).
+		Take(&row).Error
+	if err != nil {
+		return chat.Message{}, notFound(err, "message %d not found", id)
+	}
+	return row.domain()
+}
+
+// NoticeSent reports whether the conversation has a system message from
+// senderID (a notice given once, such as the card-data warning).
+func (s *Store) NoticeSent(ctx context.Context, conversationID int64, senderID string) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&messageRow{}).
+		Where("conversation_id = ? AND sender = ? AND sender_id = ?", conversationID, chat.SenderSystem, senderID).
+		Limit(1).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("store: notices of conversation %d: %w", conversationID, err)
+	}
+	return n > 0, nil
 }

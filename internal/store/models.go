@@ -16,12 +16,12 @@ type playerRow struct {
 func (playerRow) TableName() string { return "players" }
 
 type conversationRow struct {
-	ID        int64  `gorm:"primaryKey;autoIncrement"`
-	PlayerID  string `gorm:"size:128;not null;index;uniqueIndex:idx_conversations_open,where:state <> 'closed'"`
-	Channel   string `gorm:"size:16;not null"`
-	Locale    string `gorm:"size:8;not null"`
-	State     string `gorm:"size:16;not null;index"`
-	CreatedAt time.Time
+	ID        int64     `gorm:"primaryKey;autoIncrement"`
+	PlayerID  string    `gorm:"size:128;not null;index;uniqueIndex:idx_conversations_open,where:state <> 'closed'"`
+	Channel   string    `gorm:"size:16;not null"`
+	Locale    string    `gorm:"size:8;not null"`
+	State     string    `gorm:"size:16;not null;index"`
+	CreatedAt time.Time `gorm:"index"` // analytics count conversations by when they started
 	UpdatedAt time.Time
 	ClosedAt  *time.Time
 }
@@ -71,6 +71,7 @@ type contentPublicationRow struct {
 	ID          int64  `gorm:"primaryKey;autoIncrement"`
 	VersionID   int64  `gorm:"not null;index"`
 	PublishedBy string `gorm:"size:128"`
+	Summary     string `gorm:"type:text"` // the change summary of an editor publish or rollback
 	CreatedAt   time.Time
 }
 
@@ -82,27 +83,30 @@ func (contentPublicationRow) TableName() string { return "content_publications" 
 // is the index ClaimNext walks. Defaults equal Go's zero values: gorm leaves
 // a zero field with a default out of an INSERT.
 type ticketRow struct {
-	ID              int64      `gorm:"primaryKey;autoIncrement;index:idx_tickets_queue,priority:4"`
-	ConversationID  int64      `gorm:"not null;index"`
-	PlayerID        string     `gorm:"size:128;not null;default:'';index"`
-	Skill           string     `gorm:"size:32;not null"`
-	Priority        string     `gorm:"size:16;not null"`
-	PriorityRank    int        `gorm:"not null;default:0;index:idx_tickets_queue,priority:2"`
-	Reason          string     `gorm:"type:text"`
-	Channel         string     `gorm:"size:16;not null"`
-	Status          string     `gorm:"size:16;not null;index;index:idx_tickets_queue,priority:1"`
-	OperatorID      int64      `gorm:"not null;default:0;index"`
-	CreatedAt       time.Time  `gorm:"index"`
-	DueAt           *time.Time `gorm:"index:idx_tickets_queue,priority:3"`
-	AssignedAt      *time.Time
-	FirstResponseAt *time.Time `gorm:"index"`
-	FirstResponseBy int64      `gorm:"not null;default:0"`
-	ResolvedAt      *time.Time `gorm:"index"`
-	BreachNotified  bool       `gorm:"not null;default:false"`
-	CSAT            int        `gorm:"column:csat;not null;default:0"`
-	CSATComment     string     `gorm:"column:csat_comment;type:text"`
-	Transfers       int        `gorm:"not null;default:0"`
-	UpdatedAt       time.Time
+	ID                 int64      `gorm:"primaryKey;autoIncrement;index:idx_tickets_queue,priority:4"`
+	ConversationID     int64      `gorm:"not null;index"`
+	PlayerID           string     `gorm:"size:128;not null;default:'';index"`
+	Skill              string     `gorm:"size:32;not null"`
+	Priority           string     `gorm:"size:16;not null"`
+	PriorityRank       int        `gorm:"not null;default:0;index:idx_tickets_queue,priority:2"`
+	Reason             string     `gorm:"type:text"`
+	Channel            string     `gorm:"size:16;not null"`
+	Status             string     `gorm:"size:16;not null;index;index:idx_tickets_queue,priority:1"`
+	OperatorID         int64      `gorm:"not null;default:0;index"`
+	PreviousOperatorID int64      `gorm:"not null;default:0"`
+	CreatedAt          time.Time  `gorm:"index"`
+	QueuedAt           *time.Time // when it last entered the queue (NULL on rows older than the column: created_at counts)
+	DueAt              *time.Time `gorm:"index:idx_tickets_queue,priority:3"`
+	AssignedAt         *time.Time
+	FirstResponseAt    *time.Time `gorm:"index"`
+	FirstResponseBy    int64      `gorm:"not null;default:0"`
+	ResolvedAt         *time.Time `gorm:"index"`
+	ResolvedBy         int64      `gorm:"not null;default:0"`
+	BreachNotified     bool       `gorm:"not null;default:false"`
+	CSAT               int        `gorm:"column:csat;not null;default:0"`
+	CSATComment        string     `gorm:"column:csat_comment;type:text"`
+	Transfers          int        `gorm:"not null;default:0"`
+	UpdatedAt          time.Time
 }
 
 func (ticketRow) TableName() string { return "tickets" }
@@ -117,8 +121,9 @@ type staffRow struct {
 	Capacity     int    `gorm:"not null;default:0"`
 	Presence     string `gorm:"size:16;not null"`
 	LastSeen     *time.Time
-	Disabled     bool   `gorm:"not null;default:false"`
-	PasswordHash []byte `gorm:"not null"`
+	HeartbeatAt  *time.Time // the last heartbeat a console socket of the account answered
+	Disabled     bool       `gorm:"not null;default:false"`
+	PasswordHash []byte     `gorm:"not null"`
 	CreatedAt    time.Time
 }
 

@@ -15,14 +15,20 @@ import (
 
 // AppendStaffMessage stores an operator's reply (Sender chat.SenderOperator)
 // or, with note set, an internal note (chat.SenderNote, never shown to the
-// player). m needs a conversation, a SenderID (the staff id) and text; the
-// channel defaults to the conversation's. Like AppendInbound it is
+// player). m needs a conversation, a SenderID (the staff member's id) and
+// text; the channel defaults to the conversation's. Like AppendInbound it is
 // idempotent on (sender, sender id, client id): a retry returns the stored
-// message. A reply records the first human answer on the conversation's
-// assigned ticket in the same transaction (handoff.Ticket.RecordFirstResponse)
-// and returns that ticket; a note returns the open ticket, if any (else the
-// zero Ticket). A reply fails with ECONFLICT when no ticket of the
-// conversation is assigned; EINVALID for a message without a sender or text.
+// message.
+//
+// The check and the write are one transaction: the sender's account is read
+// and the conversation's open ticket locked inside it. A reply needs
+// handoff.MayAct (the sender holds the ticket, or is a supervisor stepping
+// in) and an assigned ticket; it records the first human answer, credited to
+// the sender, and returns the ticket. A note needs an enabled account whose
+// role handles tickets, and returns the open ticket, if any (else the zero
+// Ticket). A reply fails with ECONFLICT when the ticket moved to another
+// operator or none is assigned, EFORBIDDEN as MayAct does; EINVALID for a
+// message without a staff sender or text, ENOTFOUND for an unknown sender.
 func (s *Store) AppendStaffMessage(ctx context.Context, m chat.Message, note bool) (chat.Message, handoff.Ticket, error) {
 	m.Sender = chat.SenderOperator
 	if note {
@@ -30,6 +36,10 @@ func (s *Store) AppendStaffMessage(ctx context.Context, m chat.Message, note boo
 	}
 	if strings.TrimSpace(m.SenderID) == "" {
 		return chat.Message{}, handoff.Ticket{}, chat.Errorf(chat.EINVALID, "staff message without a sender")
+	}
+	actorID, err := staffID(m.SenderID)
+	if err != nil {
+		return chat.Message{}, handoff.Ticket{}, err
 	}
 	if strings.TrimSpace(m.Text) == "" {
 		return chat.Message{}, handoff.Ticket{}, chat.Errorf(chat.EINVALID, "empty message")
@@ -40,23 +50,36 @@ func (s *Store) AppendStaffMessage(ctx context.Context, m chat.Message, note boo
 		ticket handoff.Ticket
 	)
 	db, done := s.w(ctx)
-	err := db.Transaction(func(tx *gorm.DB) error {
-		// The ticket is locked before the conversation is touched, the
-		// order ClaimTicket uses, so the two never deadlock.
-		t, found, err := lockConversationTicket(tx, m.ConversationID, !note)
+	err = db.Transaction(func(tx *gorm.DB) error {
+		actor, err := readStaff(tx, actorID)
 		if err != nil {
 			return err
 		}
-		if !found && !note {
-			return chat.Errorf(chat.ECONFLICT, "conversation %d has no assigned ticket to answer", m.ConversationID)
+		if actor.Disabled || !actor.Role.Can(handoff.ActionHandleTickets) {
+			return chat.Errorf(chat.EFORBIDDEN, "account %s may not write in conversations", actor.Login)
 		}
-		var conv conversationRow
-		if err := tx.First(&conv, m.ConversationID).Error; err != nil {
-			return notFound(err, "conversation %d not found", m.ConversationID)
+		// The ticket is locked before the conversation is touched, the
+		// order ClaimTicket uses, so the two never deadlock.
+		t, found, err := lockConversationTicket(tx, m.ConversationID, false)
+		if err != nil {
+			return err
 		}
-		if m.Channel == "" {
-			m.Channel = chat.Channel(conv.Channel)
+		if !note {
+			if !found {
+				return chat.Errorf(chat.ECONFLICT, "conversation %d has no assigned ticket to answer", m.ConversationID)
+			}
+			if t.Status != handoff.StatusAssigned {
+				return chat.Errorf(chat.ECONFLICT, "conversation %d waits in the queue: claim it to answer", m.ConversationID)
+			}
+			if err := handoff.MayAct(actor, t); err != nil {
+				return err
+			}
 		}
+		conv, err := conversationForUpdate(tx, m.ConversationID)
+		if err != nil {
+			return err
+		}
+		m.Channel = chat.Channel(conv.Channel) // where the player last wrote from
 		row, err := messageToRow(m)
 		if err != nil {
 			return err
@@ -72,9 +95,12 @@ func (s *Store) AppendStaffMessage(ctx context.Context, m chat.Message, note boo
 		if stored, err = row.domain(); err != nil {
 			return err
 		}
+		if err := queueDeliveries(tx, conv.PlayerID, []chat.Message{stored}, now); err != nil {
+			return err
+		}
 		if !note {
 			before := t.FirstResponseAt
-			if err := t.RecordFirstResponse(now); err != nil {
+			if err := t.RecordFirstResponse(actorID, now); err != nil {
 				return err
 			}
 			if !t.FirstResponseAt.Equal(before) {
@@ -87,6 +113,14 @@ func (s *Store) AppendStaffMessage(ctx context.Context, m chat.Message, note boo
 		return tx.Model(&conversationRow{}).Where("id = ?", m.ConversationID).Update("updated_at", now).Error
 	})
 	done()
+	if err != nil && m.ClientID != "" && !errors.Is(err, errDuplicate) {
+		// A retry of a reply stored before the ticket moved on is still
+		// answered with the stored message.
+		if existing, ok, lookupErr := s.messageByClientID(ctx, m); lookupErr == nil && ok {
+			t, _ := s.OpenTicket(ctx, m.ConversationID)
+			return existing, t, nil
+		}
+	}
 	if errors.Is(err, errDuplicate) {
 		existing, ok, err := s.messageByClientID(ctx, m)
 		if err != nil {

@@ -52,3 +52,20 @@ func (r playerRow) domain() (chat.Player, error) {
 	}
 	return p, nil
 }
+
+// PlayerNames returns the names of the given players in one query, by id;
+// unknown ids are left out.
+func (s *Store) PlayerNames(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []playerRow
+	if err := s.db.WithContext(ctx).Select("id", "name").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: player names: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}

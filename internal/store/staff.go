@@ -18,6 +18,12 @@ import (
 // case-insensitive). It fails with EINVALID when op does not pass
 // op.Validate, and ECONFLICT when the login is taken.
 func (s *Store) CreateStaff(ctx context.Context, op handoff.Operator, passwordHash []byte) (handoff.Operator, error) {
+	return s.createStaff(ctx, op, passwordHash, nil)
+}
+
+// createStaff is CreateStaff, appending audit (when given, its Target and
+// Details filled in here) in the same transaction.
+func (s *Store) createStaff(ctx context.Context, op handoff.Operator, passwordHash []byte, audit *AuditEntry) (handoff.Operator, error) {
 	op.Login = normalLogin(op.Login)
 	if err := op.Validate(); err != nil {
 		return handoff.Operator{}, err
@@ -33,7 +39,16 @@ func (s *Store) CreateStaff(ctx context.Context, op handoff.Operator, passwordHa
 		Presence: string(op.Status), LastSeen: nullTime(op.LastSeen), Disabled: op.Disabled,
 		PasswordHash: passwordHash, CreatedAt: s.now()}
 	db, done := s.w(ctx)
-	err = db.Create(&row).Error
+	err = db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&row).Error; err != nil || audit == nil {
+			return err
+		}
+		a := *audit
+		a.Target = staffTarget(row.ID, row.Login)
+		a.Details = AuditDetails(map[string]any{"login": op.Login, "name": op.Name, "role": op.Role,
+			"skills": op.Skills, "capacity": op.Capacity})
+		return s.appendAudit(tx, a)
+	})
 	done()
 	if isUniqueViolation(err) {
 		return handoff.Operator{}, chat.Errorf(chat.ECONFLICT, "login %q is taken", op.Login)
@@ -61,7 +76,8 @@ func (s *Store) StaffByLogin(ctx context.Context, login string) (handoff.Operato
 }
 
 // Staff returns the account with the given id, Active counting its
-// assigned tickets, or ENOTFOUND.
+// assigned tickets and its presence as the store's Liveness sees it now, or
+// ENOTFOUND.
 func (s *Store) Staff(ctx context.Context, id int64) (handoff.Operator, error) {
 	db := s.db.WithContext(ctx)
 	var row staffRow
@@ -72,6 +88,7 @@ func (s *Store) Staff(ctx context.Context, id int64) (handoff.Operator, error) {
 	if err != nil {
 		return handoff.Operator{}, err
 	}
+	op = s.liveness.Apply(op, s.now())
 	var n int64
 	if err := db.Model(&ticketRow{}).Where("status = ? AND operator_id = ?", handoff.StatusAssigned, id).
 		Count(&n).Error; err != nil {
@@ -82,7 +99,7 @@ func (s *Store) Staff(ctx context.Context, id int64) (handoff.Operator, error) {
 }
 
 // ListStaff returns every account by id, Active counting each one's
-// assigned tickets.
+// assigned tickets and presence as the store's Liveness sees it now.
 func (s *Store) ListStaff(ctx context.Context) ([]handoff.Operator, error) {
 	db := s.db.WithContext(ctx)
 	var rows []staffRow
@@ -102,11 +119,13 @@ func (s *Store) ListStaff(ctx context.Context) ([]handoff.Operator, error) {
 		active[c.OperatorID] = c.N
 	}
 	out := make([]handoff.Operator, 0, len(rows))
+	now := s.now()
 	for _, r := range rows {
 		op, err := r.domain()
 		if err != nil {
 			return nil, err
 		}
+		op = s.liveness.Apply(op, now)
 		op.Active = active[op.ID]
 		out = append(out, op)
 	}
@@ -138,36 +157,68 @@ func (s *Store) SetPresence(ctx context.Context, id int64, p handoff.Presence, n
 	return s.updateStaff(ctx, id, map[string]any{"presence": string(p), "last_seen": nullTime(now)})
 }
 
+// Heartbeat records that a console socket of the account answered a
+// heartbeat at now: the operator counts as connected for the grace period
+// after it (handoff.Liveness). ENOTFOUND for an unknown id.
+func (s *Store) Heartbeat(ctx context.Context, id int64, now time.Time) error {
+	return s.updateStaff(ctx, id, map[string]any{"heartbeat_at": nullTime(now)})
+}
+
 // UpdateStaff changes an account's name, role, skills and capacity (the
 // login, presence and password have their own calls). It fails with
 // EINVALID for an unknown role or a negative capacity, ENOTFOUND for an
 // unknown id.
 func (s *Store) UpdateStaff(ctx context.Context, op handoff.Operator) error {
-	if r, err := handoff.ParseRole(string(op.Role)); err != nil || r != op.Role {
-		return chat.Errorf(chat.EINVALID, "unknown role %q", op.Role)
-	}
-	if op.Capacity < 0 {
-		return chat.Errorf(chat.EINVALID, "capacity must be zero or more, got %d", op.Capacity)
-	}
-	skills, err := encodeSkills(op.Skills)
+	updates, err := staffUpdates(op)
 	if err != nil {
 		return err
 	}
-	return s.updateStaff(ctx, op.ID, map[string]any{"name": op.Name, "role": string(op.Role), "skills": skills,
-		"capacity": op.Capacity})
+	return s.updateStaff(ctx, op.ID, updates)
+}
+
+// staffUpdates checks op and returns the columns UpdateStaff writes.
+func staffUpdates(op handoff.Operator) (map[string]any, error) {
+	if r, err := handoff.ParseRole(string(op.Role)); err != nil || r != op.Role {
+		return nil, chat.Errorf(chat.EINVALID, "unknown role %q", op.Role)
+	}
+	if op.Capacity < 0 {
+		return nil, chat.Errorf(chat.EINVALID, "capacity must be zero or more, got %d", op.Capacity)
+	}
+	skills, err := encodeSkills(op.Skills)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"name": op.Name, "role": string(op.Role), "skills": skills, "capacity": op.Capacity}, nil
 }
 
 func (s *Store) updateStaff(ctx context.Context, id int64, updates map[string]any) error {
+	return s.updateStaffAudited(ctx, id, updates, nil)
+}
+
+// updateStaffAudited applies updates and, when audit is given, appends it
+// in the same transaction (heartbeats and presence take no transaction).
+func (s *Store) updateStaffAudited(ctx context.Context, id int64, updates map[string]any, audit *AuditEntry) error {
 	db, done := s.w(ctx)
 	defer done()
-	res := db.Model(&staffRow{}).Where("id = ?", id).Updates(updates)
-	if res.Error != nil {
-		return fmt.Errorf("store: update staff %d: %w", id, res.Error)
+	update := func(tx *gorm.DB) error {
+		res := tx.Model(&staffRow{}).Where("id = ?", id).Updates(updates)
+		if res.Error != nil {
+			return fmt.Errorf("store: update staff %d: %w", id, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return chat.Errorf(chat.ENOTFOUND, "staff %d not found", id)
+		}
+		return nil
 	}
-	if res.RowsAffected == 0 {
-		return chat.Errorf(chat.ENOTFOUND, "staff %d not found", id)
+	if audit == nil {
+		return update(db)
 	}
-	return nil
+	return db.Transaction(func(tx *gorm.DB) error {
+		if err := update(tx); err != nil {
+			return err
+		}
+		return s.appendAudit(tx, *audit)
+	})
 }
 
 func normalLogin(login string) string { return strings.ToLower(strings.TrimSpace(login)) }
@@ -185,7 +236,8 @@ func encodeSkills(skills []string) (string, error) {
 
 func (r staffRow) domain() (handoff.Operator, error) {
 	op := handoff.Operator{ID: r.ID, Login: r.Login, Name: r.Name, Role: handoff.Role(r.Role),
-		Status: handoff.Presence(r.Presence), Disabled: r.Disabled, Capacity: r.Capacity, LastSeen: fromNull(r.LastSeen)}
+		Status: handoff.Presence(r.Presence), Disabled: r.Disabled, Capacity: r.Capacity, LastSeen: fromNull(r.LastSeen),
+		HeartbeatAt: fromNull(r.HeartbeatAt)}
 	if r.Skills != "" && r.Skills != "null" {
 		if err := json.Unmarshal([]byte(r.Skills), &op.Skills); err != nil {
 			return handoff.Operator{}, fmt.Errorf("store: decode skills of staff %d: %w", r.ID, err)

@@ -59,10 +59,10 @@ func TestStaffCRUD(t *testing.T) {
 		}
 		bob := mustOperator(t, s, "bob", 2)
 		tk := mustTicket(t, s, "p1", handoff.SkillGeneral, handoff.PriorityNormal, t0)
-		if _, err := s.ClaimTicket(ctx, tk.ID, ann.ID, t0); chat.ErrorCode(err) != chat.EFORBIDDEN {
+		if _, err := s.ClaimTicket(ctx, tk.ID, ann.ID, t0, nil); chat.ErrorCode(err) != chat.EFORBIDDEN {
 			t.Fatalf("disabled claim: %v, want forbidden", err)
 		}
-		if _, err := s.ClaimTicket(ctx, tk.ID, bob.ID, t0); err != nil {
+		if _, err := s.ClaimTicket(ctx, tk.ID, bob.ID, t0, nil); err != nil {
 			t.Fatal(err)
 		}
 		all, err := s.ListStaff(ctx)

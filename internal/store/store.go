@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"github.com/switchboard-support/switchboard/handoff"
 	"github.com/switchboard-support/switchboard/internal/chat"
 )
 
@@ -33,7 +34,16 @@ type Store struct {
 
 	stopCheckpoints func()
 	commits         *groupCommitter // SQLite only: turns share transactions
+
+	// liveness turns stored statuses and heartbeats into the presence the
+	// desk acts on (SetLiveness); the zero value trusts the stored status.
+	liveness handoff.Liveness
 }
+
+// SetLiveness makes every operator the store returns — and every claim it
+// decides — see presence as l derives it from console heartbeats
+// (handoff.Liveness.Apply). Call it once, before the store is shared.
+func (s *Store) SetLiveness(l handoff.Liveness) { s.liveness = l }
 
 // checkpointInterval is how often the SQLite WAL is copied back into the
 // database file.
@@ -59,6 +69,28 @@ func (s *Store) checkpointer(stop <-chan struct{}) {
 // SQLite file path (optionally prefixed "sqlite:"), created with its
 // directory when missing.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return OpenWith(ctx, dsn, Options{})
+}
+
+// Options tune Open.
+type Options struct {
+	// SQLiteSynchronous is "normal" (the default) or "full". In WAL mode
+	// NORMAL loses nothing when the process dies (kill -9) but may lose the
+	// last commits on a power loss or OS crash; FULL syncs every commit to
+	// disk, surviving those too, at the cost of slower writes.
+	SQLiteSynchronous string
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	sync := strings.ToUpper(opts.SQLiteSynchronous)
+	switch sync {
+	case "":
+		sync = "NORMAL"
+	case "NORMAL", "FULL":
+	default:
+		return nil, chat.Errorf(chat.EINVALID, "sqlite synchronous must be normal or full, not %q", opts.SQLiteSynchronous)
+	}
 	cfg := &gorm.Config{Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC() },
 		PrepareStmt: true, SkipDefaultTransaction: true}
 	var (
@@ -81,7 +113,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 				return nil, fmt.Errorf("store: create database directory: %w", err)
 			}
 		}
-		db, err = gorm.Open(sqlite.Open(sqliteDSN(path)), cfg)
+		db, err = gorm.Open(sqlite.Open(sqliteDSN(path, sync)), cfg)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", dialect, err)
@@ -108,7 +140,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// the background, so a commit never pays for copying the WAL.
 		// Savepoint journals stay in memory (temp_store), and a larger page
 		// cache keeps a batch's pages until commit.
-		wdb, err := gorm.Open(sqlite.Open(sqliteDSN(path)+
+		wdb, err := gorm.Open(sqlite.Open(sqliteDSN(path, sync)+
 			"&_pragma=wal_autocheckpoint(0)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite writer: %w", err)
@@ -139,9 +171,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 // sqliteDSN adds the pragmas that keep SQLite usable under concurrency:
 // WAL, a busy timeout, and immediate transactions so that read-then-write
 // transactions never fail with "database is locked".
-func sqliteDSN(path string) string {
+func sqliteDSN(path, synchronous string) string {
 	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)" +
-		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_txlock=immediate"
+		"&_pragma=synchronous(" + synchronous + ")&_pragma=foreign_keys(ON)&_txlock=immediate"
 }
 
 // Dialect returns "sqlite" or "postgres".
@@ -202,6 +234,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		&playerRow{}, &conversationRow{}, &messageRow{}, &flowStateRow{},
 		&contentVersionRow{}, &contentPublicationRow{}, &ticketRow{},
 		&staffRow{}, &sessionRow{}, &cannedRow{},
+		&identityRow{}, &linkCodeRow{}, &deliveryRow{}, &inboundUpdateRow{},
+		&auditRow{}, &draftRow{}, &draftFileRow{}, &loginAttemptRow{}, &botTurnRow{},
+		&missedStateRow{},
 	)
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
@@ -212,6 +247,10 @@ func (s *Store) migrate(ctx context.Context) error {
 		WHERE priority_rank = 0 AND priority <> 'critical'`).Error
 	if err != nil {
 		return fmt.Errorf("store: migrate: rank tickets: %w", err)
+	}
+	// Tickets queued before queued_at existed entered the queue when created.
+	if err := db.Exec(`UPDATE tickets SET queued_at = created_at WHERE queued_at IS NULL AND status = 'queued'`).Error; err != nil {
+		return fmt.Errorf("store: migrate: queued_at: %w", err)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -67,13 +68,26 @@ func TestOpenConversationConcurrentIsOne(t *testing.T) {
 				t.Fatalf("concurrent opens returned different conversations: %v", ids)
 			}
 		}
-		// The same player on another channel continues the same conversation.
+		// The same player on another channel continues the same conversation;
+		// opening it there changes nothing (neither where replies go nor,
+		// the token's locale being only the starting default, its language).
 		c, err := s.OpenConversation(ctx, "p1", chat.ChannelTelegram, "ru")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.ID != ids[0] || c.Channel != chat.ChannelTelegram || c.Locale != "ru" {
-			t.Errorf("cross-channel: got %+v, want conversation %d on telegram/ru", c, ids[0])
+		if c.ID != ids[0] || c.Channel != chat.ChannelWebchat || c.Locale != "en" {
+			t.Errorf("cross-channel: got %+v, want conversation %d still on webchat, still en", c, ids[0])
+		}
+		// A turn answered in Russian makes the conversation Russian.
+		if _, err := s.CompleteTurn(ctx, store.TurnResult{ConversationID: c.ID, Locale: "ru",
+			Inbound: chat.Message{Sender: chat.SenderPlayer, SenderID: "p1", Channel: chat.ChannelTelegram, Text: "привет", ClientID: "ru1"}}); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ = s.Conversation(ctx, c.ID); c.Locale != "ru" {
+			t.Errorf("after a Russian turn the conversation is %q, want ru", c.Locale)
+		}
+		if c.Channel != chat.ChannelTelegram {
+			t.Errorf("after a message from telegram replies go to %q, want telegram", c.Channel)
 		}
 		// A closed conversation is not reopened.
 		if err := s.SetConversationState(ctx, c.ID, chat.StateClosed); err != nil {
@@ -335,4 +349,22 @@ func mustConversation(t *testing.T, s *store.Store, playerID string) chat.Conver
 		t.Fatal(err)
 	}
 	return c
+}
+
+// --sqlite-synchronous full syncs every commit; anything else is refused.
+func TestSQLiteSynchronous(t *testing.T) {
+	ctx := context.Background()
+	for want, opt := range map[int]string{1: "", 2: "full"} {
+		s, err := store.OpenWith(ctx, filepath.Join(t.TempDir(), "s.db"), store.Options{SQLiteSynchronous: opt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.SQLitePragma(ctx, "synchronous"); got != want {
+			t.Errorf("synchronous %q: PRAGMA says %d, want %d", opt, got, want)
+		}
+		s.Close()
+	}
+	if _, err := store.OpenWith(ctx, filepath.Join(t.TempDir(), "s.db"), store.Options{SQLiteSynchronous: "off"}); chat.ErrorCode(err) != chat.EINVALID {
+		t.Fatalf("synchronous off: %v, want refused", err)
+	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/switchboard-support/switchboard/handoff"
 	"github.com/switchboard-support/switchboard/internal/chat"
+	"github.com/switchboard-support/switchboard/internal/redact"
 )
 
 // Tickets returns the tickets of a conversation, oldest first.
@@ -90,13 +92,18 @@ func (s *Store) TicketsSince(ctx context.Context, since time.Time) ([]handoff.Ti
 // ClaimTicket gives a queued ticket to an operator at now, atomically: the
 // operator's row and the ticket are locked (FOR UPDATE; SQLite's single
 // writer serialises instead), the operator's assigned tickets are counted,
-// handoff.CanClaim decides, and the conversation goes to the operator. A
+// handoff.CanClaim decides — on the operator's presence at now and the
+// ticket's reach at now under w (a nil w never widens) — and the
+// conversation goes to the operator. A
 // concurrent claim waits for the first and then finds the ticket taken. It
 // fails with ENOTFOUND for an unknown ticket or operator, ECONFLICT when
 // the ticket is not queued or the operator is not online or is full, and
 // EFORBIDDEN as CanClaim does.
-func (s *Store) ClaimTicket(ctx context.Context, ticketID, operatorID int64, now time.Time) (handoff.Ticket, error) {
-	out, err := s.giveTicket(ctx, ticketID, operatorID, now, (*handoff.Ticket).Assign)
+func (s *Store) ClaimTicket(ctx context.Context, ticketID, operatorID int64, now time.Time, w handoff.Widening) (handoff.Ticket, error) {
+	out, err := s.giveTicket(ctx, ticketID, operatorID, now, func(_ *gorm.DB, t *handoff.Ticket, op handoff.Operator, now time.Time) error {
+		t.Reach = w.Reach(*t, now)
+		return t.Assign(op, now)
+	})
 	if err != nil {
 		return handoff.Ticket{}, wrapTx(err, "claim ticket %d", ticketID)
 	}
@@ -104,15 +111,16 @@ func (s *Store) ClaimTicket(ctx context.Context, ticketID, operatorID int64, now
 }
 
 // giveTicket locks the operator and the ticket, applies transition (Assign
-// or TransferToOperator), saves, and hands the conversation to the operator.
+// or TransferToOperator, with any check it makes inside tx), saves, and
+// hands the conversation to the operator.
 func (s *Store) giveTicket(ctx context.Context, ticketID, operatorID int64, now time.Time,
-	transition func(*handoff.Ticket, handoff.Operator, time.Time) error) (handoff.Ticket, error) {
+	transition func(*gorm.DB, *handoff.Ticket, handoff.Operator, time.Time) error) (handoff.Ticket, error) {
 	now = dbTime(now)
 	var out handoff.Ticket
 	db, done := s.w(ctx)
 	defer done()
 	err := db.Transaction(func(tx *gorm.DB) error {
-		op, err := lockOperator(tx, operatorID)
+		op, err := s.lockOperator(tx, operatorID, now)
 		if err != nil {
 			return err
 		}
@@ -121,7 +129,7 @@ func (s *Store) giveTicket(ctx context.Context, ticketID, operatorID int64, now 
 			return err
 		}
 		t := row.domain()
-		if err := transition(&t, op, now); err != nil {
+		if err := transition(tx, &t, op, now); err != nil {
 			return err
 		}
 		if out, err = saveTicket(tx, t, now); err != nil {
@@ -135,17 +143,18 @@ func (s *Store) giveTicket(ctx context.Context, ticketID, operatorID int64, now 
 // ApplyAssignment applies one step of a handoff.AutoAssign plan; it is
 // ClaimTicket, so a step whose ticket or operator changed meanwhile fails
 // with the same errors and changes nothing.
-func (s *Store) ApplyAssignment(ctx context.Context, a handoff.Assignment, now time.Time) (handoff.Ticket, error) {
-	return s.ClaimTicket(ctx, a.TicketID, a.OperatorID, now)
+func (s *Store) ApplyAssignment(ctx context.Context, a handoff.Assignment, now time.Time, w handoff.Widening) (handoff.Ticket, error) {
+	return s.ClaimTicket(ctx, a.TicketID, a.OperatorID, now, w)
 }
 
 // ClaimNext gives the operator the first queued ticket, in queue order,
-// whose skill it serves, and reports false when there is none. Concurrent
+// that it serves at now — its skill, or a ticket that widened to it under w
+// (handoff.Widening) — and reports false when there is none. Concurrent
 // calls by different operators get different tickets (SKIP LOCKED on
 // PostgreSQL, the single writer on SQLite). It fails with ENOTFOUND for an
 // unknown operator, and as CanClaim does when the operator may not take
 // tickets now (offline, disabled, full).
-func (s *Store) ClaimNext(ctx context.Context, operatorID int64, now time.Time) (handoff.Ticket, bool, error) {
+func (s *Store) ClaimNext(ctx context.Context, operatorID int64, now time.Time, w handoff.Widening) (handoff.Ticket, bool, error) {
 	now = dbTime(now)
 	var (
 		out   handoff.Ticket
@@ -154,7 +163,7 @@ func (s *Store) ClaimNext(ctx context.Context, operatorID int64, now time.Time) 
 	db, done := s.w(ctx)
 	defer done()
 	err := db.Transaction(func(tx *gorm.DB) error {
-		op, err := lockOperator(tx, operatorID)
+		op, err := s.lockOperator(tx, operatorID, now)
 		if err != nil {
 			return err
 		}
@@ -163,8 +172,8 @@ func (s *Store) ClaimNext(ctx context.Context, operatorID int64, now time.Time) 
 		if err := handoff.CanClaim(op, handoff.Ticket{Status: handoff.StatusQueued, Skill: handoff.SkillGeneral}); err != nil {
 			return err
 		}
-		skills := append([]string{handoff.SkillGeneral}, op.Skills...)
-		q := tx.Where("status = ? AND skill IN ?", handoff.StatusQueued, skills).Order(queueOrder).Limit(1)
+		cond, args := reachCondition(op, now, w)
+		q := tx.Where("status = ?", handoff.StatusQueued).Where(cond, args...).Order(queueOrder).Limit(1)
 		if isPostgres(tx) {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
 		}
@@ -176,6 +185,7 @@ func (s *Store) ClaimNext(ctx context.Context, operatorID int64, now time.Time) 
 			return nil
 		}
 		t := rows[0].domain()
+		t.Reach = w.Reach(t, now)
 		if err := t.Assign(op, now); err != nil {
 			return err
 		}
@@ -191,18 +201,6 @@ func (s *Store) ClaimNext(ctx context.Context, operatorID int64, now time.Time) 
 	return out, found, nil
 }
 
-// TransferToOperator hands an open ticket to another operator at now
-// (handoff.Ticket.TransferToOperator), with the target operator's row locked
-// and its tickets counted as ClaimTicket does. The caller checks that the
-// actor may transfer. Errors are those of ClaimTicket and of the transition.
-func (s *Store) TransferToOperator(ctx context.Context, ticketID, operatorID int64, now time.Time) (handoff.Ticket, error) {
-	out, err := s.giveTicket(ctx, ticketID, operatorID, now, (*handoff.Ticket).TransferToOperator)
-	if err != nil {
-		return handoff.Ticket{}, wrapTx(err, "transfer ticket %d to operator %d", ticketID, operatorID)
-	}
-	return out, nil
-}
-
 // UpdateTicket runs fn — a handoff transition such as Release, Resolve,
 // ReturnToBot, TransferToSkill, Rate, or setting BreachNotified — on the
 // ticket locked FOR UPDATE, saves the result, and when the status changed
@@ -213,6 +211,12 @@ func (s *Store) TransferToOperator(ctx context.Context, ticketID, operatorID int
 // conversation. Transitions that need an operator's load (Assign,
 // TransferToOperator) belong to ClaimTicket and TransferToOperator.
 func (s *Store) UpdateTicket(ctx context.Context, id int64, fn func(t *handoff.Ticket) error) (handoff.Ticket, error) {
+	return s.updateTicket(ctx, id, func(_ *gorm.DB, t *handoff.Ticket) error { return fn(t) })
+}
+
+// updateTicket is UpdateTicket with fn running inside the transaction, so
+// that it may read what it checks there.
+func (s *Store) updateTicket(ctx context.Context, id int64, fn func(tx *gorm.DB, t *handoff.Ticket) error) (handoff.Ticket, error) {
 	now := dbTime(s.now())
 	var out handoff.Ticket
 	db, done := s.w(ctx)
@@ -224,10 +228,13 @@ func (s *Store) UpdateTicket(ctx context.Context, id int64, fn func(t *handoff.T
 		}
 		before := row.domain()
 		t := before
-		if err := fn(&t); err != nil {
+		if err := fn(tx, &t); err != nil {
 			return err
 		}
 		t.ID, t.ConversationID = before.ID, before.ConversationID
+		if t.Status == handoff.StatusQueued && before.Status != handoff.StatusQueued || t.Skill != before.Skill {
+			t.QueuedAt = now // back in the queue (released, transferred): widening starts again
+		}
 		if out, err = saveTicket(tx, t, now); err != nil {
 			return err
 		}
@@ -255,6 +262,28 @@ func (s *Store) UpdateTicket(ctx context.Context, id int64, fn func(t *handoff.T
 	return out, nil
 }
 
+// reachCondition is handoff.Operator.Serves in SQL for queued tickets at
+// now: the operator's skills (and general), or a ticket of a priority that
+// has waited long enough to reach the operator.
+func reachCondition(op handoff.Operator, now time.Time, w handoff.Widening) (string, []any) {
+	cond := "skill IN ?"
+	args := []any{append([]string{handoff.SkillGeneral}, op.Skills...)}
+	generalist := slices.Contains(op.Skills, handoff.SkillGeneral)
+	for _, p := range handoff.Priorities() {
+		wd := w[p]
+		after := wd.Anyone
+		if generalist && wd.General > 0 && (after <= 0 || wd.General < after) {
+			after = wd.General
+		}
+		if after <= 0 {
+			continue
+		}
+		cond += " OR (priority = ? AND COALESCE(queued_at, created_at) <= ?)"
+		args = append(args, string(p), dbTime(now.Add(-after)))
+	}
+	return "(" + cond + ")", args
+}
+
 // openStatuses are the statuses of tickets that wait for or have a human.
 var openStatuses = []string{string(handoff.StatusQueued), string(handoff.StatusAssigned)}
 
@@ -279,9 +308,10 @@ func lockTicket(tx *gorm.DB, id int64) (ticketRow, error) {
 }
 
 // lockOperator reads an operator inside a transaction, its row locked FOR
-// UPDATE on PostgreSQL so that two claims by one operator take turns, and
-// counts the tickets assigned to it (Active).
-func lockOperator(tx *gorm.DB, id int64) (handoff.Operator, error) {
+// UPDATE on PostgreSQL so that two claims by one operator take turns, with
+// its presence at now as the store's Liveness sees it, and counts the
+// tickets assigned to it (Active).
+func (s *Store) lockOperator(tx *gorm.DB, id int64, now time.Time) (handoff.Operator, error) {
 	q := tx
 	if isPostgres(tx) {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
@@ -294,6 +324,7 @@ func lockOperator(tx *gorm.DB, id int64) (handoff.Operator, error) {
 	if err != nil {
 		return handoff.Operator{}, err
 	}
+	op = s.liveness.Apply(op, now)
 	var n int64
 	if err := tx.Model(&ticketRow{}).Where("status = ? AND operator_id = ?", handoff.StatusAssigned, id).
 		Count(&n).Error; err != nil {
@@ -310,8 +341,10 @@ func saveTicket(tx *gorm.DB, t handoff.Ticket, now time.Time) (handoff.Ticket, e
 	res := tx.Model(&ticketRow{}).Where("id = ?", t.ID).Updates(map[string]any{
 		"skill": row.Skill, "priority": row.Priority, "priority_rank": row.PriorityRank, "reason": row.Reason,
 		"channel": row.Channel, "status": row.Status, "operator_id": row.OperatorID, "due_at": row.DueAt,
-		"assigned_at": row.AssignedAt, "first_response_at": row.FirstResponseAt,
-		"first_response_by": row.FirstResponseBy, "resolved_at": row.ResolvedAt,
+		"previous_operator_id": row.PreviousOperatorID,
+		"queued_at":            row.QueuedAt,
+		"assigned_at":          row.AssignedAt, "first_response_at": row.FirstResponseAt,
+		"first_response_by": row.FirstResponseBy, "resolved_at": row.ResolvedAt, "resolved_by": row.ResolvedBy,
 		"breach_notified": row.BreachNotified, "csat": row.CSAT, "csat_comment": row.CSATComment,
 		"transfers": row.Transfers, "updated_at": now,
 	})
@@ -369,20 +402,24 @@ func fromNull(t *time.Time) time.Time {
 }
 
 func ticketToRow(t handoff.Ticket) ticketRow {
+	// Reasons quote the player ({{question}}), comments are theirs: no card
+	// numbers in either.
+	t.Reason, _ = redact.Cards(t.Reason)
+	t.CSATComment, _ = redact.Cards(t.CSATComment)
 	return ticketRow{ID: t.ID, ConversationID: t.ConversationID, PlayerID: t.PlayerID, Skill: t.Skill,
 		Priority: string(t.Priority), PriorityRank: t.Priority.Rank(), Reason: t.Reason, Channel: string(t.Channel),
-		Status: string(t.Status), OperatorID: t.OperatorID, CreatedAt: dbTime(t.CreatedAt), DueAt: nullTime(t.DueAt),
+		Status: string(t.Status), OperatorID: t.OperatorID, PreviousOperatorID: t.PreviousOperatorID, CreatedAt: dbTime(t.CreatedAt), QueuedAt: nullTime(t.QueuedAt), DueAt: nullTime(t.DueAt),
 		AssignedAt: nullTime(t.AssignedAt), FirstResponseAt: nullTime(t.FirstResponseAt),
-		FirstResponseBy: t.FirstResponseBy, ResolvedAt: nullTime(t.ResolvedAt), BreachNotified: t.BreachNotified,
+		FirstResponseBy: t.FirstResponseBy, ResolvedAt: nullTime(t.ResolvedAt), ResolvedBy: t.ResolvedBy, BreachNotified: t.BreachNotified,
 		CSAT: t.CSAT, CSATComment: t.CSATComment, Transfers: t.Transfers}
 }
 
 func (r ticketRow) domain() handoff.Ticket {
 	return handoff.Ticket{ID: r.ID, ConversationID: r.ConversationID, PlayerID: r.PlayerID, Skill: r.Skill,
 		Priority: handoff.Priority(r.Priority), Reason: r.Reason, Channel: chat.Channel(r.Channel),
-		Status: handoff.TicketStatus(r.Status), OperatorID: r.OperatorID, CreatedAt: r.CreatedAt.UTC(),
+		Status: handoff.TicketStatus(r.Status), OperatorID: r.OperatorID, PreviousOperatorID: r.PreviousOperatorID, CreatedAt: r.CreatedAt.UTC(), QueuedAt: fromNull(r.QueuedAt),
 		DueAt: fromNull(r.DueAt), AssignedAt: fromNull(r.AssignedAt), FirstResponseAt: fromNull(r.FirstResponseAt),
-		FirstResponseBy: r.FirstResponseBy, ResolvedAt: fromNull(r.ResolvedAt), BreachNotified: r.BreachNotified,
+		FirstResponseBy: r.FirstResponseBy, ResolvedAt: fromNull(r.ResolvedAt), ResolvedBy: r.ResolvedBy, BreachNotified: r.BreachNotified,
 		CSAT: r.CSAT, CSATComment: r.CSATComment, Transfers: r.Transfers}
 }
 

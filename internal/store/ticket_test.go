@@ -52,6 +52,17 @@ func mustTicket(t testing.TB, s *store.Store, player, skill string, p handoff.Pr
 	return *out.Ticket
 }
 
+// mustSupervisor creates an online supervisor.
+func mustSupervisor(t testing.TB, s *store.Store, login string) handoff.Operator {
+	t.Helper()
+	op, err := s.CreateStaff(context.Background(), handoff.Operator{Login: login, Name: login, Role: handoff.RoleSupervisor,
+		Status: handoff.Online, Capacity: 5}, []byte("hash"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return op
+}
+
 func convState(t *testing.T, s *store.Store, id int64) chat.ConversationState {
 	t.Helper()
 	c, err := s.Conversation(context.Background(), id)
@@ -72,7 +83,7 @@ func TestTicketStoredWhole(t *testing.T) {
 		}
 		want := handoff.Ticket{ID: tk.ID, ConversationID: tk.ConversationID, PlayerID: "p1", Skill: "payments",
 			Priority: handoff.PriorityHigh, Reason: "test", Channel: chat.ChannelWebchat, Status: handoff.StatusQueued,
-			CreatedAt: t0, DueAt: due.Truncate(time.Microsecond)}
+			CreatedAt: t0, QueuedAt: t0, DueAt: due.Truncate(time.Microsecond)}
 		if got != want {
 			t.Fatalf("got  %+v\nwant %+v", got, want)
 		}
@@ -116,7 +127,7 @@ func TestConcurrentClaimOneWinner(t *testing.T) {
 				go func() {
 					defer wg.Done()
 					<-start
-					got, err := s.ClaimTicket(ctx, tk.ID, op.ID, time.Now())
+					got, err := s.ClaimTicket(ctx, tk.ID, op.ID, time.Now(), nil)
 					if err != nil {
 						errs <- err
 						return
@@ -175,7 +186,7 @@ func TestConcurrentClaimNextDistinct(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				tk, ok, err := s.ClaimNext(ctx, op.ID, time.Now())
+				tk, ok, err := s.ClaimNext(ctx, op.ID, time.Now(), nil)
 				if err == nil && !ok {
 					err = fmt.Errorf("operator %d found the queue empty", op.ID)
 				}
@@ -201,7 +212,7 @@ func TestConcurrentClaimNextDistinct(t *testing.T) {
 		if err != nil || len(q) != 0 {
 			t.Fatalf("queue after: %+v, %v", q, err)
 		}
-		if _, ok, err := s.ClaimNext(ctx, ops[0].ID, time.Now()); ok || err != nil {
+		if _, ok, err := s.ClaimNext(ctx, ops[0].ID, time.Now(), nil); ok || err != nil {
 			t.Fatalf("empty queue: ok %v, err %v", ok, err)
 		}
 	})
@@ -227,7 +238,7 @@ func TestCapacityUnderConcurrency(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				_, err := s.ClaimTicket(ctx, tk.ID, op.ID, time.Now())
+				_, err := s.ClaimTicket(ctx, tk.ID, op.ID, time.Now(), nil)
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -252,7 +263,7 @@ func TestCapacityUnderConcurrency(t *testing.T) {
 			t.Fatalf("OperatorTickets = %+v, %v", mine, err)
 		}
 		// ClaimNext respects capacity too.
-		if _, _, err := s.ClaimNext(ctx, op.ID, time.Now()); chat.ErrorCode(err) != chat.ECONFLICT {
+		if _, _, err := s.ClaimNext(ctx, op.ID, time.Now(), nil); chat.ErrorCode(err) != chat.ECONFLICT {
 			t.Fatalf("ClaimNext at capacity: %v, want conflict", err)
 		}
 	})
@@ -290,7 +301,7 @@ func TestQueueOrderAndSkills(t *testing.T) {
 		op := mustOperator(t, s, "pay", 10, "payments")
 		var claimed []int64
 		for {
-			tk, ok, err := s.ClaimNext(ctx, op.ID, t0)
+			tk, ok, err := s.ClaimNext(ctx, op.ID, t0, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -303,7 +314,7 @@ func TestQueueOrderAndSkills(t *testing.T) {
 			t.Fatalf("payments operator claimed %v, want %v", claimed, want)
 		}
 		// Claiming a ticket of a skill one lacks is forbidden.
-		if _, err := s.ClaimTicket(ctx, critical.ID, op.ID, t0); chat.ErrorCode(err) != chat.EFORBIDDEN {
+		if _, err := s.ClaimTicket(ctx, critical.ID, op.ID, t0, nil); chat.ErrorCode(err) != chat.EFORBIDDEN {
 			t.Fatalf("claim without skill: %v, want forbidden", err)
 		}
 		open, err := s.OpenTickets(ctx)
@@ -314,13 +325,13 @@ func TestQueueOrderAndSkills(t *testing.T) {
 		if err := s.SetPresence(ctx, op.ID, handoff.Offline, t0); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.ClaimNext(ctx, op.ID, t0); chat.ErrorCode(err) != chat.ECONFLICT {
+		if _, _, err := s.ClaimNext(ctx, op.ID, t0, nil); chat.ErrorCode(err) != chat.ECONFLICT {
 			t.Fatalf("offline ClaimNext: %v, want conflict", err)
 		}
-		if _, err := s.ClaimTicket(ctx, critical.ID, 999, t0); chat.ErrorCode(err) != chat.ENOTFOUND {
+		if _, err := s.ClaimTicket(ctx, critical.ID, 999, t0, nil); chat.ErrorCode(err) != chat.ENOTFOUND {
 			t.Fatalf("unknown operator: %v, want not found", err)
 		}
-		if _, err := s.ClaimTicket(ctx, 999, op.ID, t0); chat.ErrorCode(err) != chat.ENOTFOUND {
+		if _, err := s.ClaimTicket(ctx, 999, op.ID, t0, nil); chat.ErrorCode(err) != chat.ENOTFOUND {
 			t.Fatalf("unknown ticket: %v, want not found", err)
 		}
 	})
@@ -331,11 +342,12 @@ func TestUpdateTicketSyncsConversation(t *testing.T) {
 		ctx := context.Background()
 		op := mustOperator(t, s, "ann", 5, "payments")
 		op2 := mustOperator(t, s, "bob", 5, "payments", "verification")
+		sup := mustSupervisor(t, s, "sue")
 		tk := mustTicket(t, s, "p1", "payments", handoff.PriorityNormal, t0)
 		if st := convState(t, s, tk.ConversationID); st != chat.StateQueued {
 			t.Fatalf("after handoff %s, want queued", st)
 		}
-		if _, err := s.ClaimTicket(ctx, tk.ID, op.ID, t0); err != nil {
+		if _, err := s.ClaimTicket(ctx, tk.ID, op.ID, t0, nil); err != nil {
 			t.Fatal(err)
 		}
 		// Release: back to the queue.
@@ -347,17 +359,17 @@ func TestUpdateTicketSyncsConversation(t *testing.T) {
 			t.Fatalf("after release %s, want queued", st)
 		}
 		// A failing transition changes nothing.
-		if _, err := s.UpdateTicket(ctx, tk.ID, func(t *handoff.Ticket) error { return t.Resolve(t0) }); chat.ErrorCode(err) != chat.ECONFLICT {
+		if _, err := s.UpdateTicket(ctx, tk.ID, func(t *handoff.Ticket) error { return t.Resolve(op.ID, t0) }); chat.ErrorCode(err) != chat.ECONFLICT {
 			t.Fatalf("resolve queued: %v, want conflict", err)
 		}
 		// Transfer to a skill, then to an operator.
 		if got, err = s.UpdateTicket(ctx, tk.ID, func(t *handoff.Ticket) error { return t.TransferToSkill("verification") }); err != nil || got.Skill != "verification" || got.Transfers != 1 {
 			t.Fatalf("transfer to skill: %+v, %v", got, err)
 		}
-		if _, err := s.TransferToOperator(ctx, tk.ID, op.ID, t0); chat.ErrorCode(err) != chat.EFORBIDDEN {
+		if _, err := s.TransferToOperator(ctx, sup.ID, tk.ID, op.ID, t0); chat.ErrorCode(err) != chat.EFORBIDDEN {
 			t.Fatalf("transfer to an operator without the skill: %v, want forbidden", err)
 		}
-		if got, err = s.TransferToOperator(ctx, tk.ID, op2.ID, t0); err != nil || got.OperatorID != op2.ID || got.Transfers != 2 {
+		if got, err = s.TransferToOperator(ctx, sup.ID, tk.ID, op2.ID, t0); err != nil || got.OperatorID != op2.ID || got.Transfers != 2 {
 			t.Fatalf("transfer to operator: %+v, %v", got, err)
 		}
 		if st := convState(t, s, tk.ConversationID); st != chat.StateWithOperator {
@@ -382,11 +394,11 @@ func TestUpdateTicketSyncsConversation(t *testing.T) {
 
 		// Resolve, then rate.
 		tk2 := mustTicket(t, s, "p2", "payments", handoff.PriorityNormal, t0)
-		if _, err := s.ClaimTicket(ctx, tk2.ID, op.ID, t0); err != nil {
+		if _, err := s.ClaimTicket(ctx, tk2.ID, op.ID, t0, nil); err != nil {
 			t.Fatal(err)
 		}
 		resolved := t0.Add(10 * time.Minute)
-		if got, err = s.UpdateTicket(ctx, tk2.ID, func(t *handoff.Ticket) error { return t.Resolve(resolved) }); err != nil || !got.ResolvedAt.Equal(resolved) {
+		if got, err = s.UpdateTicket(ctx, tk2.ID, func(t *handoff.Ticket) error { return t.Resolve(op.ID, resolved) }); err != nil || !got.ResolvedAt.Equal(resolved) {
 			t.Fatalf("resolve: %+v, %v", got, err)
 		}
 		if st := convState(t, s, tk2.ConversationID); st != chat.StateBot {
@@ -424,7 +436,7 @@ func TestStaffMessagesAndFirstResponse(t *testing.T) {
 		if err != nil || note.Sender != chat.SenderNote || nt.ID != tk.ID || note.Channel != chat.ChannelWebchat {
 			t.Fatalf("note: %+v %+v, %v", note, nt, err)
 		}
-		if _, err := s.ClaimTicket(ctx, tk.ID, op.ID, t0); err != nil {
+		if _, err := s.ClaimTicket(ctx, tk.ID, op.ID, t0, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, nt, err = s.AppendStaffMessage(ctx, msg("second note", "n2"), true); err != nil || !nt.FirstResponseAt.IsZero() {
@@ -464,7 +476,7 @@ func TestStaffMessagesAndFirstResponse(t *testing.T) {
 			t.Fatalf("staff history %s, want %s", got, want)
 		}
 		// The player's history across conversations.
-		if _, err := s.UpdateTicket(ctx, tk.ID, func(t *handoff.Ticket) error { return t.Resolve(t0) }); err != nil {
+		if _, err := s.UpdateTicket(ctx, tk.ID, func(t *handoff.Ticket) error { return t.Resolve(op.ID, t0) }); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.SetConversationState(ctx, tk.ConversationID, chat.StateClosed); err != nil {

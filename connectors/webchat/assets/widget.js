@@ -6,7 +6,9 @@
  *     → { open(), close(), destroy() }
  *
  * The UI lives in an open shadow root on <div id="switchboard-widget">, so the
- * host page's CSS does not leak in. All server text is set with textContent.
+ * host page's CSS does not leak in. Server text only ever becomes text nodes:
+ * the light Markdown of operator, bot and article texts is built node by node
+ * (markdown() below), never parsed as HTML; players' own texts stay plain.
  */
 (function () {
   "use strict";
@@ -15,8 +17,8 @@
   const SCRIPT_SRC = (document.currentScript && document.currentScript.src) || "";
   const DEFAULT_SERVER = SCRIPT_SRC ? new URL(SCRIPT_SRC, location.href).origin : location.origin;
 
-  const MAX_BYTES = 4096;
-  const COUNTER_FROM = 3500;      // show the byte counter from here on
+  const MAX_BYTES = 4096;         // the server's limit (UTF-8 bytes) until it tells its own
+  const COUNTER_FROM = 0.85;      // show the length counter from this share of the limit on
   const TYPING_MS = 4000;         // typing indicator lifetime
   const PING_MS = 25000;          // socket keep-alive
   const STALE_MS = 65000;         // no frame for this long → the socket is dead
@@ -34,8 +36,16 @@
       stateBot: "Virtual assistant", stateQueued: "Waiting for a specialist",
       stateOperator: "Chatting with a specialist", stateClosed: "Conversation closed",
       back: "Back", loading: "Loading…", articleError: "Could not load the article.",
-      unreachable: "Cannot reach support, retrying…", tooLong: "Message is too long: {n} of {max} bytes.",
+      unreachable: "Cannot reach support, retrying…",
+      tooLong: "Too long to send: {n} characters, this message can have at most {max}. Please shorten it.",
       messages: "Messages",
+      greeting: "Hi! How can we help you today? Choose a topic or type your question.",
+      replyWithin: "A specialist usually answers within {time}.",
+      topics: ["Deposit", "Withdrawal", "Bonuses", "Verification", "Talk to a person"],
+      tgContinue: "Continue in Telegram", tgLinked: "Telegram linked", tgUnlink: "Unlink",
+      tgUnlinkLabel: "Unlink Telegram", tgLinkHint: "One-time link, valid for {time}:", tgOpen: "open Telegram",
+      tgLinkError: "Could not get a Telegram link. Please try again later.",
+      tgUnlinked: "Telegram unlinked.", tgUnlinkError: "Could not unlink Telegram. Please try again.",
     },
     ru: {
       title: "Поддержка Northwind", openChat: "Открыть чат поддержки", close: "Закрыть",
@@ -47,8 +57,16 @@
       stateBot: "Виртуальный помощник", stateQueued: "Ожидание специалиста",
       stateOperator: "На связи специалист", stateClosed: "Диалог завершён",
       back: "Назад", loading: "Загрузка…", articleError: "Не удалось загрузить статью.",
-      unreachable: "Нет связи с поддержкой, повторяем…", tooLong: "Сообщение слишком длинное: {n} из {max} байт.",
+      unreachable: "Нет связи с поддержкой, повторяем…",
+      tooLong: "Слишком длинное сообщение: {n} симв. при допустимых {max}. Сократите его, пожалуйста.",
       messages: "Сообщения",
+      greeting: "Здравствуйте! Чем можем помочь? Выберите тему или напишите свой вопрос.",
+      replyWithin: "Специалист обычно отвечает в течение {time}.",
+      topics: ["Пополнение", "Вывод средств", "Бонусы", "Верификация", "Связаться с оператором"],
+      tgContinue: "Продолжить в Telegram", tgLinked: "Telegram привязан", tgUnlink: "Отвязать",
+      tgUnlinkLabel: "Отвязать Telegram", tgLinkHint: "Одноразовая ссылка, действует в течение {time}:", tgOpen: "открыть Telegram",
+      tgLinkError: "Не удалось получить ссылку на Telegram. Попробуйте позже.",
+      tgUnlinked: "Telegram отвязан.", tgUnlinkError: "Не удалось отвязать Telegram. Попробуйте ещё раз.",
     },
   };
 
@@ -86,23 +104,30 @@ button { font: inherit; }
   padding: 4px 12px; font-size: 12px; color: #1f2a4d; cursor: pointer; }
 .sb-row { display: flex; flex-direction: column; max-width: 85%; }
 .sb-row[data-sb-sender="player"] { align-self: flex-end; align-items: flex-end; }
-.sb-row[data-sb-sender="bot"], .sb-row[data-sb-sender="operator"] { align-self: flex-start; align-items: flex-start; }
+.sb-row[data-sb-sender="bot"], .sb-row[data-sb-sender="operator"], .sb-row[data-sb-sender="greeting"] { align-self: flex-start; align-items: flex-start; }
 .sb-row[data-sb-sender="system"] { align-self: center; align-items: center; max-width: 95%; text-align: center; }
 .sb-bubble { padding: 8px 12px; border-radius: 14px; background: #fff; box-shadow: 0 1px 2px rgba(0,0,0,.08); max-width: 100%; }
 .sb-row[data-sb-sender="player"] .sb-bubble { background: #1f2a4d; color: #fff; border-bottom-right-radius: 4px; }
-.sb-row[data-sb-sender="bot"] .sb-bubble { border-bottom-left-radius: 4px; }
+.sb-row[data-sb-sender="bot"] .sb-bubble, .sb-row[data-sb-sender="greeting"] .sb-bubble { border-bottom-left-radius: 4px; }
 .sb-row[data-sb-sender="operator"] .sb-bubble { background: #fff6e0; border-bottom-left-radius: 4px; }
 .sb-row[data-sb-sender="system"] .sb-bubble { background: transparent; box-shadow: none; color: #5b6272; font-size: 12px; padding: 2px 8px; }
 .sb-author { font-size: 11px; font-weight: 600; color: #9a6a00; margin-bottom: 2px; }
 .sb-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+.sb-md { white-space: normal; }
+.sb-md p { margin: 0; }
+.sb-md p + p, .sb-md p + ul, .sb-md p + ol, .sb-md ul + p, .sb-md ol + p { margin-top: 6px; }
+.sb-md ul, .sb-md ol { margin: 4px 0 0; padding-left: 20px; }
+.sb-md a { color: #1d5fd1; text-decoration: underline; }
+.sb-md code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: rgba(0,0,0,.06); border-radius: 4px; padding: 0 3px; }
+.sb-greeting-wait { font-size: 12px; color: #5b6272; margin-top: 4px; }
 .sb-pending .sb-bubble { opacity: .55; }
 .sb-failed .sb-bubble { opacity: 1; background: #fbe3e4 !important; color: #8a1c22 !important; }
 .sb-status, .sb-time { font-size: 11px; color: #80869a; margin: 2px 4px 0; }
 .sb-failed .sb-status { color: #c0262d; }
 .sb-buttons { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
-.sb-button { border: 1px solid #1f2a4d; color: #1f2a4d; background: #fff; border-radius: 16px; padding: 5px 12px; cursor: pointer; }
-.sb-button:hover:not(:disabled) { background: #1f2a4d; color: #fff; }
-.sb-button:disabled { opacity: .45; cursor: default; }
+.sb-button, .sb-topic { border: 1px solid #1f2a4d; color: #1f2a4d; background: #fff; border-radius: 16px; padding: 5px 12px; cursor: pointer; }
+.sb-button:hover:not(:disabled), .sb-topic:hover:not(:disabled) { background: #1f2a4d; color: #fff; }
+.sb-button:disabled, .sb-topic:disabled { opacity: .45; cursor: default; }
 .sb-articles { display: flex; flex-direction: column; gap: 4px; margin-top: 6px; }
 .sb-article { color: #1d5fd1; text-decoration: underline; cursor: pointer; }
 .sb-typing { padding: 2px 16px 6px; font-size: 12px; color: #5b6272; font-style: italic; background: #f3f4f8; }
@@ -114,12 +139,24 @@ button { font: inherit; }
 .sb-send:disabled { opacity: .5; cursor: default; }
 .sb-counter { font-size: 11px; color: #6b7280; padding: 0 12px 8px; background: #fff; }
 .sb-counter.sb-over { color: #c0262d; }
+.sb-tg { display: flex; flex-wrap: wrap; align-items: center; gap: 2px 8px; padding: 0 12px 8px; background: #fff;
+  font-size: 12px; color: #5b6272; }
+.sb-tg svg { flex: none; color: #229ed9; }
+.sb-tg-btn, .sb-tg-unlink { background: none; border: 0; border-radius: 4px; padding: 2px 0; color: #1d5fd1; cursor: pointer; font-size: 12px; }
+.sb-tg-btn { display: inline-flex; align-items: center; gap: 5px; }
+.sb-tg-btn:hover:not(:disabled) span, .sb-tg-unlink:hover:not(:disabled) { text-decoration: underline; }
+.sb-tg-btn:disabled, .sb-tg-unlink:disabled { opacity: .5; cursor: default; }
+.sb-tg-linked { display: inline-flex; align-items: center; gap: 5px; }
+.sb-tg-hint { flex-basis: 100%; }
+.sb-tg-hint.sb-error { color: #c0262d; }
+.sb-tg-hint a { color: #1d5fd1; }
 .sb-login { flex: 1; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 14px; padding: 24px; text-align: center; }
 .sb-login-retry, .sb-back { background: #fff; border: 1px solid #1f2a4d; color: #1f2a4d; border-radius: 8px; padding: 6px 14px; cursor: pointer; }
 .sb-overlay { position: absolute; inset: 0; background: #fff; display: flex; flex-direction: column; z-index: 2; }
 .sb-overlay-head { padding: 8px 10px; border-bottom: 1px solid #e3e5ea; }
 .sb-article-title { font-size: 16px; margin: 0; padding: 12px 16px 0; }
 .sb-article-text { white-space: pre-wrap; overflow-wrap: anywhere; padding: 8px 16px 16px; overflow-y: auto; flex: 1; }
+.sb-article-text .sb-md p + p { margin-top: 10px; }
 @media (max-width: 480px) {
   .sb-panel { inset: 0; width: auto; height: auto; max-height: none; border-radius: 0; }
 }`;
@@ -154,7 +191,99 @@ button { font: inherit; }
     return svg;
   }
 
+  // Telegram's paper plane, for the "Continue in Telegram" line.
+  function telegramIcon() {
+    const ns = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", "14");
+    svg.setAttribute("height", "14");
+    svg.setAttribute("aria-hidden", "true");
+    const p = document.createElementNS(ns, "path");
+    p.setAttribute("fill", "currentColor");
+    p.setAttribute("d", "M21.9 4.4 18.7 19.6c-.2 1.1-.9 1.3-1.8.8l-4.9-3.6-2.4 2.3c-.3.3-.5.5-1 .5l.4-5 9.1-8.2c.4-.4-.1-.6-.6-.2L6.2 13.3 1.4 11.8c-1-.3-1.1-1 .2-1.5L20.5 3c.9-.3 1.7.2 1.4 1.4z");
+    svg.append(p);
+    return svg;
+  }
+
   const byteLength = (s) => new TextEncoder().encode(s).length;
+  // Characters as a player counts them: code points ("ё" and "😀" are one each).
+  const charCount = (s) => { let n = 0; for (const _ of s) n++; return n; };
+
+  // markdown renders the light Markdown of operator, bot and article texts —
+  // paragraphs, line breaks, "- "/"• " and "1. " lists, **bold**, *italic*,
+  // `code`, [links](https://…) and bare http(s) links — as DOM nodes built one
+  // by one: nothing is ever parsed as HTML. Only http, https and mailto links
+  // become links, opening in a new tab with rel="noopener noreferrer";
+  // anything else stays text.
+  function markdown(src) {
+    const root = h("div", { class: "sb-text sb-md" });
+    for (const block of String(src).replace(/\r\n?/g, "\n").split(/\n[ \t]*\n+/)) {
+      let p = null;
+      let list = null;
+      for (const line of block.split("\n")) {
+        const bullet = /^\s*[-*•]\s+(.*)$/.exec(line);
+        const numbered = bullet ? null : /^\s*(\d{1,3})[.)]\s+(.*)$/.exec(line);
+        if (bullet || numbered) {
+          const tag = bullet ? "ul" : "ol";
+          p = null;
+          if (!list || list.tagName.toLowerCase() !== tag) {
+            root.append(list = h(tag, numbered && numbered[1] !== "1" ? { start: numbered[1] } : {}));
+          }
+          list.append(inline(h("li"), bullet ? bullet[1] : numbered[2]));
+          continue;
+        }
+        list = null;
+        if (!line.trim()) continue;
+        if (p) p.append(h("br"));
+        else root.append(p = h("p"));
+        inline(p, line);
+      }
+    }
+    return root;
+  }
+
+  const INLINE = /\[([^\]\n]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>()«»"“”]+[^\s<>().,;:!?'"«»“”])|\*\*([^*\n]+)\*\*|`([^`\n]+)`|\*([^*\s][^*\n]*)\*/g;
+
+  // inline appends text to el with links, bold, italic and code as nodes.
+  function inline(el, text) {
+    let at = 0;
+    for (const m of text.matchAll(INLINE)) {
+      if (m.index > at) el.append(text.slice(at, m.index));
+      if (m[1] != null) el.append(link(m[2], m[1]));
+      else if (m[3] != null) el.append(link(m[3], m[3]));
+      else if (m[4] != null) el.append(h("strong", { text: m[4] }));
+      else if (m[5] != null) el.append(h("code", { text: m[5] }));
+      else el.append(h("em", { text: m[6] }));
+      at = m.index + m[0].length;
+    }
+    if (at < text.length) el.append(text.slice(at));
+    return el;
+  }
+
+  // link is an anchor for an http(s) or mailto address, else plain text.
+  function link(href, label) {
+    let url = null;
+    try { url = new URL(href); } catch (_) { /* relative or malformed: text */ }
+    if (!url || !["http:", "https:", "mailto:"].includes(url.protocol)) {
+      return document.createTextNode(label === href ? href : `${label} (${href})`);
+    }
+    return h("a", { href: url.href, target: "_blank", rel: "noopener noreferrer", text: label });
+  }
+
+  // replyTime says a first-answer target in words: "3 minutes", "3 минут"
+  // (as in "within …", "в течение …"); "" when there is none.
+  function replyTime(seconds, locale) {
+    const s = Number(seconds);
+    if (!Number.isFinite(s) || s <= 0) return "";
+    const hours = s >= 3600 && s % 3600 === 0;
+    const n = hours ? s / 3600 : Math.max(1, Math.round(s / 60));
+    if (locale === "ru") {
+      const [one, many] = hours ? ["часа", "часов"] : ["минуты", "минут"];
+      return `${n} ${n % 10 === 1 && n % 100 !== 11 ? one : many}`;
+    }
+    return `${n} ${hours ? "hour" : "minute"}${n === 1 ? "" : "s"}`;
+  }
 
   function uuid() {
     if (crypto.randomUUID) return crypto.randomUUID(); // secure contexts only
@@ -206,6 +335,7 @@ button { font: inherit; }
       this.locale = pickLocale(opts.locale);
       this.t = STRINGS[this.locale];
       this.getToken = typeof opts.getToken === "function" ? opts.getToken : async () => null;
+      this.maxBytes = MAX_BYTES;          // the server's, once it says (start response)
 
       this.abort = new AbortController(); // cancels every fetch on destroy
       this.timers = new Set();
@@ -219,6 +349,15 @@ button { font: inherit; }
       this.onOffline = () => this.setConn("offline");
       window.addEventListener("online", this.onOnline);
       window.addEventListener("offline", this.onOffline);
+      // Back from Telegram with a link outstanding: has it been used?
+      this.onReturn = () => {
+        if (document.visibilityState !== "visible") return;
+        if (this.tgWaiting()) this.checkTelegram();
+        // Replaced by a newer tab (4409): take the chat back when looked at.
+        if (this.replaced && this.ready && !this.ws) { this.replaced = false; this.connect(true, 0); }
+      };
+      window.addEventListener("focus", this.onReturn);
+      document.addEventListener("visibilitychange", this.onReturn);
 
       if (opts.open) this.open();
       else if (this.hasStoredPending()) this.start(); // resend last page's unsent messages
@@ -232,6 +371,8 @@ button { font: inherit; }
       this.hasMore = false;
       this.conversation = null;
       this.convState = null;
+      this.statusNote = null;    // the one live status line ("Connecting you…")
+      this.greetingEl = null;    // the first-open greeting, while shown
     }
 
     // ---- DOM -----------------------------------------------------------------
@@ -241,7 +382,15 @@ button { font: inherit; }
       document.getElementById("switchboard-widget")?.remove();
       this.host = h("div", { id: "switchboard-widget" });
       const root = this.host.attachShadow({ mode: "open" });
-      root.append(h("style", { text: CSS }));
+      // A constructed style sheet, not a <style> element: it works under a
+      // host page's CSP without 'unsafe-inline' for styles.
+      if ("adoptedStyleSheets" in root && typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype) {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(CSS);
+        root.adoptedStyleSheets = [sheet];
+      } else {
+        root.append(h("style", { text: CSS }));
+      }
 
       this.badge = h("span", { class: "sb-badge", hidden: true, "aria-hidden": "true" });
       this.launcher = h("button", { class: "sb-launcher", type: "button", "aria-label": t.openChat, title: t.openChat,
@@ -278,10 +427,21 @@ button { font: inherit; }
       this.composer = h("div", { class: "sb-composer" }, this.input, this.sendBtn);
       this.counter = h("div", { class: "sb-counter", hidden: true, "aria-live": "polite" });
 
+      // "Continue in Telegram", or "Telegram linked · Unlink": shown only
+      // when the server has Telegram on (checkTelegram).
+      this.tgContinueBtn = h("button", { class: "sb-tg-btn", type: "button", "data-sb-telegram": "continue",
+        "aria-label": t.tgContinue, onclick: () => this.linkTelegram() }, telegramIcon(), h("span", { text: t.tgContinue }));
+      this.tgUnlinkBtn = h("button", { class: "sb-tg-unlink", type: "button", "data-sb-telegram": "unlink",
+        "aria-label": t.tgUnlinkLabel, text: t.tgUnlink, onclick: () => this.unlinkTelegram() });
+      this.tgLinkedEl = h("span", { class: "sb-tg-linked", "data-sb-telegram": "linked", hidden: true },
+        telegramIcon(), h("span", { text: t.tgLinked }), h("span", { "aria-hidden": "true", text: "·" }), this.tgUnlinkBtn);
+      this.tgHint = h("div", { class: "sb-tg-hint", role: "status", "aria-live": "polite", hidden: true });
+      this.tgBar = h("div", { class: "sb-tg", hidden: true }, this.tgContinueBtn, this.tgLinkedEl, this.tgHint);
+
       this.body = h("div", { class: "sb-body" }, this.banner, this.list, this.loginEl, this.overlay);
       this.panel = h("div", { class: "sb-panel", role: "dialog", "aria-label": t.title, hidden: true,
         lang: this.locale, onkeydown: (e) => this.onPanelKey(e) },
-        header, this.body, this.typingEl, this.composer, this.counter);
+        header, this.body, this.typingEl, this.composer, this.counter, this.tgBar);
 
       root.append(h("div", { class: "sb-root", lang: this.locale }, this.launcher, this.panel));
       container.append(this.host);
@@ -350,6 +510,8 @@ button { font: inherit; }
       this.wakeAll();
       window.removeEventListener("online", this.onOnline);
       window.removeEventListener("offline", this.onOffline);
+      window.removeEventListener("focus", this.onReturn);
+      document.removeEventListener("visibilitychange", this.onReturn);
       this.host.remove();
     }
 
@@ -461,15 +623,19 @@ button { font: inherit; }
           this.useStorage(tokenSubject(this.tok || tok));
           this.reset();
           this.msgsEl.replaceChildren();
+          if (data.max_message_bytes > 0) this.maxBytes = data.max_message_bytes;
           this.addMessages(data.messages || [], { initial: true });
           this.hasMore = !!data.has_more;
           this.loadEarlierBtn.hidden = !this.hasMore;
           this.applyConversation(data.conversation);
           this.ready = true;
           this.restorePending();
+          if (!this.ids.length && !this.queue.length) this.showGreeting(data.first_response_seconds);
+          this.onInput();
           this.scrollDown();
           this.pump();
           this.connect(false, 0);
+          this.checkTelegram();
           return;
         } catch (e) {
           if (e instanceof Aborted || this.destroyed) return;
@@ -496,6 +662,7 @@ button { font: inherit; }
       this.composer.hidden = true;
       this.counter.hidden = true;
       this.typingEl.hidden = true;
+      this.renderTelegram(null);
       this.closeArticle();
     }
 
@@ -511,7 +678,10 @@ button { font: inherit; }
       const prev = this.convState;
       this.conversation = c;
       this.convState = c.state;
-      if (c.state === "queued" && prev !== "queued") this.addNote(this.t.queued);
+      // One live status line, not a stack of them: a new wait in the queue
+      // moves it to the bottom; leaving the queue removes it.
+      if (c.state === "queued" && prev !== "queued") this.setStatusNote(this.t.queued);
+      else if (c.state !== "queued") this.setStatusNote(null);
       this.updateSubtitle();
     }
 
@@ -572,8 +742,11 @@ button { font: inherit; }
       const sender = ["player", "bot", "operator", "system"].includes(m.sender) ? m.sender : "system";
       const row = h("div", { class: "sb-row", "data-sb-message-id": m.id, "data-sb-sender": sender });
       const bubble = h("div", { class: "sb-bubble" });
-      if (sender === "operator") bubble.append(h("div", { class: "sb-author", text: this.t.operator }));
-      bubble.append(h("div", { class: "sb-text", text: m.text || "" }));
+      if (sender === "operator") bubble.append(h("div", { class: "sb-author", text: m.sender_name || this.t.operator }));
+      // Players' and system texts are plain; operators', the bot's and
+      // articles' carry light Markdown.
+      bubble.append(sender === "bot" || sender === "operator"
+        ? markdown(m.text || "") : h("div", { class: "sb-text", text: m.text || "" }));
       const articles = Array.isArray(m.articles) ? m.articles : [];
       if (articles.length) {
         const box = h("div", { class: "sb-articles" });
@@ -623,15 +796,51 @@ button { font: inherit; }
       for (const [id, { el }] of this.msgs) {
         for (const b of el.querySelectorAll(".sb-button")) b.disabled = busy || id !== this.maxId;
       }
+      // The greeting's topics are live until the conversation has begun.
+      if (this.greetingEl) {
+        for (const b of this.greetingEl.querySelectorAll(".sb-topic")) b.disabled = busy || this.ids.length > 0;
+      }
     }
 
-    // A line the widget itself adds (e.g. "Connecting you to a specialist…").
-    addNote(text) {
-      const el = h("div", { class: "sb-row sb-note", "data-sb-sender": "system" },
-        h("div", { class: "sb-bubble" }, h("div", { class: "sb-text", text })));
+    // The status line the widget itself shows (e.g. "Connecting you to a
+    // specialist…"): at most one, updated in place and moved after the newest
+    // message; null removes it.
+    setStatusNote(text) {
+      if (!text) {
+        if (this.statusNote) this.statusNote.remove();
+        this.statusNote = null;
+        return;
+      }
       const stick = this.nearBottom();
-      this.insertSorted(el, this.maxId + 0.5 + (++this.noteSeq) / 1e6);
+      if (!this.statusNote) {
+        this.statusNote = h("div", { class: "sb-row sb-note", "data-sb-sender": "system" },
+          h("div", { class: "sb-bubble" }, h("div", { class: "sb-text" })));
+      }
+      this.statusNote.querySelector(".sb-text").textContent = text;
+      this.statusNote.remove();
+      this.insertSorted(this.statusNote, this.maxId + 0.5 + (++this.noteSeq) / 1e6);
       if (stick) this.scrollDown();
+    }
+
+    // The first-open greeting, for an empty conversation: what we can help
+    // with as topic buttons (each sends its label as the player's message,
+    // which the bot understands) and how soon a specialist usually answers
+    // (the server's first-answer target, when it has one). It is the widget's
+    // own: not stored, not shown once the conversation has history.
+    showGreeting(firstResponseSeconds) {
+      const t = this.t;
+      const bubble = h("div", { class: "sb-bubble" }, h("div", { class: "sb-text", text: t.greeting }));
+      const wait = replyTime(firstResponseSeconds, this.locale);
+      if (wait) bubble.append(h("div", { class: "sb-greeting-wait", text: t.replyWithin.replace("{time}", wait) }));
+      const topics = h("div", { class: "sb-buttons" });
+      for (const label of t.topics) {
+        topics.append(h("button", { class: "sb-topic", type: "button", text: label,
+          onclick: (e) => { if (!e.currentTarget.disabled) this.enqueue(label, label); } }));
+      }
+      this.greetingEl?.remove();
+      this.greetingEl = h("div", { class: "sb-row sb-greeting", "data-sb-sender": "greeting" }, bubble, topics);
+      this.insertSorted(this.greetingEl, 0); // before every message (ids start at 1)
+      this.refreshButtons();
     }
 
     async loadEarlier() {
@@ -670,7 +879,7 @@ button { font: inherit; }
         const a = await this.request("GET", `/api/v1/articles/${encodeURIComponent(locale)}/${encodeURIComponent(ref.id)}`);
         if (seq !== this.articleSeq) return;
         this.overlayTitle.textContent = a.title || ref.title || ref.id;
-        this.overlayText.textContent = a.text || "";
+        this.overlayText.replaceChildren(markdown(a.text || ""));
         this.overlayText.scrollTop = 0;
       } catch (e) {
         if (seq !== this.articleSeq || e instanceof Aborted) return;
@@ -700,14 +909,25 @@ button { font: inherit; }
       if (!this.overlay.hidden) this.closeArticle(); else this.close();
     }
 
+    // The counter shows characters (code points: "ё" and "😀" count one each)
+    // while the server limits UTF-8 bytes. The most characters this text may
+    // have is the byte limit at the text's own width per character (about
+    // 4096 in Latin, 2048 in Cyrillic), so the counter reaches its maximum
+    // exactly when the bytes reach the server's limit; past it, sending is
+    // blocked with a message saying so.
     onInput() {
-      const n = byteLength(this.input.value);
-      const over = n > MAX_BYTES;
-      this.counter.hidden = n < COUNTER_FROM;
+      const text = this.input.value;
+      const bytes = byteLength(text);
+      const chars = charCount(text);
+      const max = this.maxBytes;
+      const maxChars = bytes ? Math.floor((max * chars) / bytes) : max;
+      const over = bytes > max;
+      this.counter.hidden = bytes < max * COUNTER_FROM;
       this.counter.classList.toggle("sb-over", over);
+      this.counter.setAttribute("data-sb-chars", String(chars));
       this.counter.textContent = over
-        ? this.t.tooLong.replace("{n}", n).replace("{max}", MAX_BYTES)
-        : `${n} / ${MAX_BYTES}`;
+        ? this.t.tooLong.replace("{n}", chars).replace("{max}", maxChars)
+        : `${chars} / ${maxChars}`;
       this.sendBtn.disabled = over;
       // Auto-grow the textarea up to its max-height.
       this.input.style.height = "auto";
@@ -722,7 +942,7 @@ button { font: inherit; }
 
     submit() {
       const text = this.input.value.trim();
-      if (!text || byteLength(text) > MAX_BYTES) return this.onInput();
+      if (!text || byteLength(text) > this.maxBytes) return this.onInput();
       this.input.value = "";
       this.onInput();
       this.enqueue(text, text);
@@ -908,6 +1128,12 @@ button { font: inherit; }
         if (this.ws !== ws) return;
         this.dropSocket();
         if (this.destroyed || !this.ready) return;
+        if (e.code === 4409) {
+          // The player opened the chat in more tabs than allowed and this is
+          // the oldest: wait until this tab is looked at again (no fight).
+          this.replaced = true;
+          return this.setConn("offline");
+        }
         if (e.code === 4401) {
           // Token refused: one fresh token, then give up to the login state.
           if (this.wsAuthRetried) return this.showLogin();
@@ -947,6 +1173,9 @@ button { font: inherit; }
           break;
         case "message":
           this.addMessages([ev.message]);
+          // A message while a Telegram link is outstanding may be the
+          // player writing from Telegram: the link was used.
+          if (ev.message && ev.message.sender === "player" && this.tgWaiting()) this.checkTelegram();
           break;
         case "typing":
           this.showTyping(ev.sender || "bot");
@@ -975,6 +1204,111 @@ button { font: inherit; }
         }
         this.wsSend({ type: "ping" });
       }, PING_MS);
+    }
+
+    // ---- Telegram ---------------------------------------------------------------------
+
+    // The player's Telegram link (connectors/telegram): offered only when the
+    // server has Telegram on — GET /api/v1/telegram answers 200 — and hidden on
+    // 404 or any error.
+    async checkTelegram() {
+      const seq = (this.tgSeq = (this.tgSeq || 0) + 1);
+      let data = null;
+      try {
+        data = await this.request("GET", "/api/v1/telegram");
+      } catch (_) { /* off (404), refused or unreachable: no control */ }
+      if (seq !== this.tgSeq || this.destroyed || !this.ready) return;
+      this.renderTelegram(data ? !!data.linked : null);
+      if (data && data.linked && this.tgWaiting()) {
+        this.tgPendingUntil = 0; // the link was used
+        this.setTgHint(null);
+      }
+    }
+
+    // linked: true, false, or null (no Telegram: hidden). The bar's
+    // data-sb-telegram says which (tests wait on it).
+    renderTelegram(linked) {
+      this.tgLinked = linked;
+      this.tgBar.setAttribute("data-sb-telegram", linked == null ? "off" : linked ? "linked" : "unlinked");
+      this.tgBar.hidden = linked == null || !this.loginEl.hidden;
+      this.tgContinueBtn.hidden = linked !== false;
+      this.tgLinkedEl.hidden = linked !== true;
+      if (linked == null) {
+        this.tgPendingUntil = 0;
+        this.setTgHint(null);
+      }
+    }
+
+    tgWaiting() {
+      return this.tgLinked === false && this.tgPendingUntil > Date.now();
+    }
+
+    // One line under the control: text, optionally followed by a link.
+    setTgHint(text, { error = false, href = "" } = {}) {
+      this.tgHint.classList.toggle("sb-error", error);
+      this.tgHint.hidden = !text;
+      if (!text) return this.tgHint.replaceChildren();
+      this.tgHint.replaceChildren(text);
+      if (href) {
+        this.tgHint.append(" ", h("a", { class: "sb-tg-open", href, target: "_blank", rel: "noopener noreferrer",
+          "data-sb-telegram": "open", text: this.t.tgOpen }));
+      }
+    }
+
+    // "Continue in Telegram": a one-time link (POST /api/v1/telegram/link),
+    // opened in a new tab. With noopener window.open returns null whether or
+    // not the tab opened, so a blocked popup cannot be told from an opened
+    // one: the link is shown as well, to click when nothing opened.
+    async linkTelegram() {
+      if (this.tgBusy) return;
+      this.tgBusy = true;
+      this.tgContinueBtn.disabled = true;
+      this.setTgHint(null);
+      try {
+        const l = await this.request("POST", "/api/v1/telegram/link");
+        if (this.destroyed) return;
+        let url = null;
+        try { url = new URL(l.url); } catch (_) { /* checked below */ }
+        if (!url || url.protocol !== "https:") throw new HttpError(0, "bad link");
+        try { window.open(url.href, "_blank", "noopener,noreferrer"); } catch (_) { /* shown below */ }
+        const expires = Date.parse(l.expires_at);
+        let minutes = Math.round((expires - Date.now()) / 60000);
+        if (!Number.isFinite(minutes) || minutes < 1 || minutes > 24 * 60) minutes = 10;
+        this.tgPendingUntil = Date.now() + minutes * 60000;
+        this.setTgHint(this.t.tgLinkHint.replace("{time}", replyTime(minutes * 60, this.locale)), { href: url.href });
+        const until = this.tgPendingUntil;
+        this.later(() => { if (this.tgPendingUntil === until) { this.tgPendingUntil = 0; this.setTgHint(null); } },
+          minutes * 60000);
+      } catch (e) {
+        if (e instanceof Aborted || this.destroyed) return;
+        if (e instanceof LoginRequired) return this.showLogin();
+        if (e.status === 404) return this.renderTelegram(null);
+        this.setTgHint(this.t.tgLinkError, { error: true });
+      } finally {
+        this.tgBusy = false;
+        this.tgContinueBtn.disabled = false;
+      }
+    }
+
+    async unlinkTelegram() {
+      if (this.tgBusy) return;
+      this.tgBusy = true;
+      this.tgUnlinkBtn.disabled = true;
+      try {
+        await this.request("DELETE", "/api/v1/telegram");
+        if (this.destroyed) return;
+        this.renderTelegram(false);
+        this.setTgHint(this.t.tgUnlinked);
+        this.tgContinueBtn.focus();
+      } catch (e) {
+        if (e instanceof Aborted || this.destroyed) return;
+        if (e instanceof LoginRequired) return this.showLogin();
+        if (e.status === 404) return this.renderTelegram(null);
+        this.setTgHint(this.t.tgUnlinkError, { error: true });
+      } finally {
+        this.tgBusy = false;
+        this.tgUnlinkBtn.disabled = false;
+      }
     }
 
     // ---- typing indicator ---------------------------------------------------------

@@ -14,6 +14,58 @@
   const PING_MS = 25000;        // WebSocket keep-alive
   const SUPERVISOR_ROLES = new Set(["supervisor", "admin"]);
 
+  // ---- language ----------------------------------------------------------------
+
+  // The operator's choice (kept in this browser), else the browser's language.
+  // English strings are the keys; tr("Claim failed: {0}", msg) fills {0}, {1}….
+  const LANGS = ["en", "ru"];
+  const I18N = window.SwitchboardConsoleI18N || {}; // console-i18n.js
+  const LANG = (() => {
+    const saved = localStorage.getItem("sb-console-lang");
+    if (LANGS.includes(saved)) return saved;
+    return (navigator.language || "").toLowerCase().startsWith("ru") ? "ru" : "en";
+  })();
+
+  function tr(s, ...args) {
+    const out = (I18N[LANG] && I18N[LANG][s]) || s;
+    return out.replace(/\{(\d+)\}/g, (m, i) => (args[i] !== undefined ? String(args[i]) : m));
+  }
+
+  // label("priority", "high") shows a value the API sends (a role, a
+  // priority, a skill, a ticket or conversation state) in the chosen
+  // language: console-i18n.js keys them as "priority:high". A value without
+  // a translation (a skill added in settings.yaml, say) is shown as it is;
+  // the value itself is what the page keeps and sends back.
+  function label(kind, v) {
+    if (v == null || v === "") return "";
+    const s = String(v);
+    return (I18N[LANG] && I18N[LANG][`${kind}:${s}`]) || s;
+  }
+  const skillLabel = (s) => label("skill", s);
+
+  // Times in the chosen language's own format: 24-hour in Russian (as the
+  // widget shows them), the browser's choice in English.
+  const TIME_LOCALE = LANG === "ru" ? "ru-RU" : [];
+
+  // Translates the page's static text and labels (text nodes and the
+  // placeholder, title and aria-label attributes) once, at start.
+  function translatePage() {
+    document.documentElement.lang = LANG;
+    if (LANG === "en") return;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const key = n.nodeValue.trim();
+      if (key && I18N[LANG][key]) n.nodeValue = n.nodeValue.replace(key, I18N[LANG][key]);
+    }
+    for (const el of document.querySelectorAll("[placeholder], [title], [aria-label]")) {
+      for (const a of ["placeholder", "title", "aria-label"]) {
+        const v = el.getAttribute(a);
+        if (v && I18N[LANG][v]) el.setAttribute(a, I18N[LANG][v]);
+      }
+    }
+    document.title = tr(document.title);
+  }
+
   // ---- small helpers ----------------------------------------------------------
 
   const $ = (id) => document.getElementById(id);
@@ -25,11 +77,69 @@
       if (v == null || v === false) continue;
       if (k === "class") el.className = v;
       else if (k === "text") el.textContent = String(v);
+      else if (k === "t") el.textContent = tr(String(v)); // a UI string, translated
       else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
       else el.setAttribute(k, v === true ? "" : String(v));
     }
     for (const c of children) if (c != null && c !== false) el.append(c);
     return el;
+  }
+
+  // markdown renders the Markdown that operators, articles and the bot
+  // write — paragraphs, "- " lists, **bold**, *italic*, `code`,
+  // [links](https://…) and bare http(s) links — as DOM nodes built one by
+  // one: nothing is parsed as HTML, and links open in a new tab with
+  // rel="noopener noreferrer". Only http, https and mailto links become
+  // links; anything else stays text. Players' messages stay plain text.
+  function markdown(src) {
+    const root = h("div", { class: "text md" });
+    for (const block of String(src).split(/\n{2,}/)) {
+      let p = null;
+      let list = null;
+      for (const line of block.split("\n")) {
+        const item = /^\s*[-*•]\s+(.*)$/.exec(line);
+        if (item) {
+          p = null;
+          if (!list) root.append(list = h("ul"));
+          list.append(inline(h("li"), item[1]));
+          continue;
+        }
+        list = null;
+        if (p) p.append(h("br"));
+        else root.append(p = h("p"));
+        inline(p, line);
+      }
+    }
+    return root;
+  }
+
+  const INLINE = /\[([^\]]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"])|\*\*([^*]+)\*\*|`([^`]+)`|\*([^*\s][^*]*)\*/g;
+
+  // inline appends text to el with links, bold, italic and code as nodes.
+  function inline(el, text) {
+    let at = 0;
+    for (const m of text.matchAll(INLINE)) {
+      if (m.index > at) el.append(text.slice(at, m.index));
+      if (m[1] != null) el.append(link(m[2], m[1]));
+      else if (m[3] != null) el.append(link(m[3], m[3]));
+      else if (m[4] != null) el.append(h("strong", { text: m[4] }));
+      else if (m[5] != null) el.append(h("code", { text: m[5] }));
+      else el.append(h("em", { text: m[6] }));
+      at = m.index + m[0].length;
+    }
+    if (at < text.length) el.append(text.slice(at));
+    return el;
+  }
+
+  function link(href, label) {
+    let url;
+    try {
+      url = new URL(href);
+    } catch (_) {
+      return document.createTextNode(label === href ? href : `${label} (${href})`);
+    }
+    if (!["http:", "https:", "mailto:"].includes(url.protocol)) return document.createTextNode(label);
+    return h("a", { href: url.href, target: "_blank", rel: "noopener noreferrer", text: label });
   }
 
   function uuid() {
@@ -56,9 +166,9 @@
   function duration(sec) {
     if (sec == null || !isFinite(sec)) return "—";
     const s = Math.round(sec);
-    if (s < 60) return `${s}s`;
-    if (s < 3600) return `${Math.floor(s / 60)}m ${pad2(s % 60)}s`;
-    return `${Math.floor(s / 3600)}h ${pad2(Math.floor((s % 3600) / 60))}m`;
+    if (s < 60) return tr("{0}s", s);
+    if (s < 3600) return tr("{0}m {1}s", Math.floor(s / 60), pad2(s % 60));
+    return tr("{0}h {1}m", Math.floor(s / 3600), pad2(Math.floor((s % 3600) / 60)));
   }
 
   function fmtTime(iso) {
@@ -66,8 +176,8 @@
     if (isNaN(d)) return "";
     const sameDay = d.toDateString() === new Date().toDateString();
     return sameDay
-      ? d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
-      : d.toLocaleString([], { day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit" });
+      ? d.toLocaleTimeString(TIME_LOCALE, { hour: "2-digit", minute: "2-digit" })
+      : d.toLocaleString(TIME_LOCALE, { day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit" });
   }
 
   const str = (v) => (v == null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v));
@@ -132,7 +242,7 @@
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
     } catch (e) {
-      throw new HttpError(0, "Cannot reach the server");
+      throw new HttpError(0, tr("Cannot reach the server"));
     }
     // Keep SLA countdowns honest when the local clock is off.
     const date = Date.parse(res.headers.get("Date") || "");
@@ -158,7 +268,7 @@
       return await fn();
     } catch (e) {
       if (e.status === 401) return undefined; // login form is shown already
-      toast(`${what}: ${e.message}`, true);
+      toast(`${tr(what)}: ${e.message}`, true);
       return undefined;
     }
   }
@@ -189,7 +299,7 @@
       $("password").value = "";
       await start();
     } catch (err) {
-      errEl.textContent = err.status === 401 ? "Wrong login or password." : `Login failed: ${err.message}`;
+      errEl.textContent = err.status === 401 ? tr("Wrong login or password.") : tr("Login failed: {0}", err.message);
     } finally {
       $("login-submit").disabled = false;
     }
@@ -208,7 +318,7 @@
     } catch (e) {
       if (e.status === 401) showLogin();
       else {
-        toast(`Cannot load the console: ${e.message}. Retrying…`, true);
+        toast(tr("Cannot load the console: {0}. Retrying…", e.message), true);
         setTimeout(start, 5000);
       }
       return;
@@ -216,6 +326,13 @@
     applyMe(me);
     $("login-view").hidden = true;
     $("app").hidden = false;
+    // Editors work in the content editor: send them there (admins, who
+    // also take tickets, stay and get a link in the header).
+    if (isEditor()) {
+      showEditorPage();
+      location.replace("/console/editor");
+      return;
+    }
     if (!isSupervisor() && state.tab !== "conversation") selectTab("conversation");
     await refreshAll();
     connect();
@@ -229,17 +346,41 @@
   }
 
   const isSupervisor = () => !!state.me && SUPERVISOR_ROLES.has(state.me.role);
+  const isEditor = () => !!state.me && state.me.role === "editor";
+
+  // Editors handle content, not players: they get a page of their own
+  // instead of a queue they may not read.
+  function showEditorPage() {
+    for (const id of ["presence", "presence-real", "take-next"]) $(id).hidden = true;
+    $("presence").closest("label").hidden = true;
+    document.querySelector("nav.tabs").hidden = true;
+    document.querySelector("main > aside").hidden = true;
+    for (const p of document.querySelectorAll("main > .panel")) p.hidden = p.id !== "editor-panel";
+    $("ws-status").hidden = true;
+  }
 
   function renderHeader() {
     const me = state.me;
     $("op-name").textContent = me.name || me.login;
-    const cap = me.capacity != null ? ` · ${me.active ?? 0}/${me.capacity} chats` : "";
-    $("op-role").textContent = `${me.role}${cap}`;
-    $("presence").value = me.presence || "offline";
+    const cap = me.capacity != null ? ` · ${tr("{0} chats", `${me.active ?? 0}/${me.capacity}`)}` : "";
+    $("op-role").textContent = `${label("role", me.role)}${cap}`;
+    $("op-role").dataset.role = me.role || "";
+    $("presence").value = me.chosen_presence || me.presence || "offline";
+    // What the desk acts on: online only while this console is connected.
+    const real = $("presence-real");
+    real.dataset.presence = me.presence || "offline";
+    real.dataset.connected = String(!!me.connected);
+    real.textContent = me.connected ? tr("You are {0}", tr(me.presence)) :
+      tr("You are {0}: console not connected — no new conversations", tr(me.presence || "offline"));
     $("tab-metrics").hidden = !isSupervisor();
     $("tab-canned").hidden = !isSupervisor();
+    $("tab-operators").hidden = !isSupervisor();
+    $("editor-header-link").hidden = me.role !== "admin"; // editors get the link on their page
+    $("transfer-operator").hidden = !isSupervisor();
     const sel = $("transfer-skill");
-    sel.replaceChildren(...state.skills.map((s) => h("option", { value: s, text: s })));
+    const chosen = sel.value;
+    sel.replaceChildren(...state.skills.map((s) => h("option", { value: s, text: skillLabel(s) })));
+    if (chosen && state.skills.includes(chosen)) sel.value = chosen; // /me refreshes must not undo a pick
   }
 
   async function refreshAll() {
@@ -261,12 +402,16 @@
   }
 
   async function refreshLists() {
-    const [q, m] = await Promise.all([
+    const [q, m, me] = await Promise.all([
       attempt(() => api("GET", `${API}/queue`), "Queue"),
       attempt(() => api("GET", `${API}/mine`), "My conversations"),
+      // Presence and load change with the queue: the header shows them live.
+      api("GET", `${API}/me`).catch(() => null),
+      state.tab === "operators" ? loadOperators() : null,
     ]);
     if (q) state.queue = q.tickets || [];
     if (m) state.mine = m.tickets || [];
+    if (me) applyMe(me);
     renderLists();
   }
 
@@ -281,22 +426,22 @@
   }
 
   function ticketItem(t, inQueue) {
-    const player = (t.player && (t.player.name || t.player.id)) || "Unknown player";
+    const player = (t.player && (t.player.name || t.player.id)) || tr("Unknown player");
     const li = h("li", {
       class: "ticket", "data-ticket-id": t.id, "data-conversation-id": t.conversation_id, tabindex: "0",
       onclick: () => openConversation(t.conversation_id),
       onkeydown: (e) => { if (e.key === "Enter" && e.target === li) openConversation(t.conversation_id); },
     },
       h("div", { class: "row" },
-        h("span", { class: "priority", "data-priority": t.priority, text: t.priority || "?" }),
-        h("span", { class: "skill", text: t.skill || "—" }),
+        h("span", { class: "priority", "data-priority": t.priority, text: label("priority", t.priority) || "?" }),
+        h("span", { class: "skill", "data-skill": t.skill, text: skillLabel(t.skill) || "—" }),
         h("span", { class: "name", text: player }),
         slaEl(t, inQueue)),
       h("div", { class: "reason", text: t.reason || "" }),
       h("div", { class: "row" },
-        h("span", { class: "meta", text: `${t.channel || ""} · #${t.id}${inQueue ? "" : " · " + (t.status || "")}` }),
+        h("span", { class: "meta", text: `${channelLabel(t.channel)} · #${t.id}${inQueue ? "" : " · " + label("ticket", t.status)}` }),
         inQueue ? h("button", {
-          class: "claim", type: "button", text: "Claim",
+          class: "claim", type: "button", t: "Claim",
           onclick: (e) => { e.stopPropagation(); claim(t, e.currentTarget); },
         }) : null));
     if (t.breached) li.classList.add("breached");
@@ -307,7 +452,7 @@
 
   // The SLA countdown runs to due_at until the first response.
   function slaEl(t, inQueue) {
-    const el = h("span", { class: "sla", title: t.due_at ? `Due ${new Date(t.due_at).toLocaleString()}` : "" });
+    const el = h("span", { class: "sla", title: t.due_at ? tr("Due {0}", new Date(t.due_at).toLocaleString(TIME_LOCALE)) : "" });
     const running = t.due_at && (inQueue || !t.first_response_at) && t.status !== "resolved";
     if (running) el.dataset.due = String(Date.parse(t.due_at));
     else el.hidden = true;
@@ -321,7 +466,7 @@
       const left = Number(el.dataset.due) - t;
       if (!isFinite(left)) continue;
       const overdue = left < 0;
-      el.textContent = overdue ? `overdue +${mmss(left)}` : mmss(left);
+      el.textContent = overdue ? tr("overdue +{0}", mmss(left)) : mmss(left);
       el.classList.toggle("overdue", overdue);
     }
   }
@@ -333,21 +478,41 @@
       await refreshLists();
       openConversation(t.conversation_id);
     } catch (e) {
-      if (e.status === 409) toast("Already taken — someone else claimed this ticket.", true);
-      else if (e.status !== 401) toast(`Claim failed: ${e.message}`, true);
+      if (e.status !== 401) toast(claimError(e), true);
       if (btn) btn.disabled = false;
       refreshLists();
     }
   }
 
+  // claimError says truthfully why a claim was refused: taken by someone
+  // else, not online, no console connected, full, or not your skill.
+  function claimError(e) {
+    const m = e.message || "";
+    for (const [needle, text] of [
+      ["already assigned", "Already taken — someone else claimed this ticket."],
+      ["no console connected", "Your console is not connected, so you cannot take conversations. Reload the page."],
+      ["not online", "You are not online: set yourself online to take conversations."],
+      ["at capacity", "You are at capacity: finish a conversation first."],
+      ["does not serve", "This conversation needs a skill you do not have."],
+    ]) {
+      if (m.includes(needle)) return tr(text);
+    }
+    return tr("Claim failed: {0}", m);
+  }
+
   async function takeNext() {
     const btn = $("take-next");
     btn.disabled = true;
-    const data = await attempt(() => api("POST", `${API}/tickets/next`), "Take next");
+    let data;
+    try {
+      data = await api("POST", `${API}/tickets/next`);
+    } catch (e) {
+      if (e.status !== 401) toast(claimError(e), true);
+    }
     btn.disabled = false;
     if (!data) return;
     if (!data.ticket) {
-      toast("Nothing in the queue that you can take right now.");
+      toast(tr("Nothing in the queue that you can take right now."));
       return;
     }
     await refreshLists();
@@ -388,7 +553,7 @@
     try {
       data = await api("GET", `${API}/conversations/${encodeURIComponent(id)}`);
     } catch (e) {
-      if (e.status !== 401) toast(`Cannot open the conversation: ${e.message}`, true);
+      if (e.status !== 401) toast(tr("Cannot open the conversation: {0}", e.message), true);
       return;
     }
     if (seq !== state.convSeq) return; // a newer open won
@@ -431,14 +596,14 @@
     const head = $("conv-head");
     head.replaceChildren(
       h("section", null,
-        h("div", { class: "title", text: player.name || player.id || "Unknown player" }),
-        kvList({ "player id": player.id, locale: player.locale || conv.locale, channel: conv.channel,
-          state: conv.state, conversation: conv.id })),
-      h("section", null, h("h4", { text: "Player attributes" }), kvList(player.attributes)),
-      h("section", null, h("h4", { text: "Bot flow state" }),
-        kvList({ flow: flow.flow || "—", step: flow.step || "—", intent: flow.intent || "—" }),
-        h("h4", { class: "gap", text: "Slots" }), kvList(flow.slots)),
-      h("section", null, h("h4", { text: "Tickets" }), ticketsList(d.tickets || [])));
+        h("div", { class: "title", text: player.name || player.id || tr("Unknown player") }),
+        kvList({ [tr("player id")]: player.id, [tr("locale")]: player.locale || conv.locale,
+          [tr("channel")]: channelLabel(conv.channel), [tr("state")]: label("conv", conv.state), [tr("conversation")]: conv.id })),
+      h("section", null, h("h4", { t: "Player attributes" }), kvList(player.attributes)),
+      h("section", null, h("h4", { t: "Bot flow state" }),
+        kvList({ [tr("flow")]: flow.flow || "—", [tr("step")]: flow.step || "—", [tr("intent")]: flow.intent || "—" }),
+        h("h4", { class: "gap", t: "Slots" }), kvList(flow.slots)),
+      h("section", null, h("h4", { t: "Tickets" }), ticketsList(d.tickets || [])));
     head.hidden = false;
 
     const box = $("messages");
@@ -457,25 +622,40 @@
   }
 
   function ticketsList(tickets) {
-    if (!tickets.length) return h("div", { class: "hint", text: "No tickets." });
+    if (!tickets.length) return h("div", { class: "hint", t: "No tickets." });
     return h("ul", { class: "conv-tickets" }, ...tickets.map((t) => h("li", { "data-ticket-id": t.id },
-      h("span", { class: "priority", "data-priority": t.priority, text: t.priority || "?" }),
-      h("span", { class: "skill", text: t.skill || "—" }),
-      h("span", { class: "status", text: t.status || "" }),
-      t.breached ? h("span", { class: "status breached", text: "SLA breached" }) : null,
+      h("span", { class: "priority", "data-priority": t.priority, text: label("priority", t.priority) || "?" }),
+      h("span", { class: "skill", "data-skill": t.skill, text: skillLabel(t.skill) || "—" }),
+      h("span", { class: "status", "data-status": t.status, text: label("ticket", t.status) }),
+      t.breached ? h("span", { class: "status breached", t: "SLA breached" }) : null,
       h("span", { text: `#${t.id} ${t.reason || ""}` }))));
+  }
+
+  // The channel a message came from (player) or went to (everyone else),
+  // as a short tag; notes and messages without one get none.
+  const CHANNELS = { webchat: "Web", telegram: "Telegram", cli: "CLI", ticket: "Ticket" };
+
+  function channelLabel(c) {
+    return CHANNELS[c] ? tr(CHANNELS[c]) : label("channel", c);
+  }
+
+  function channelTag(m) {
+    if (!m.channel || m.sender === "note") return null;
+    const label = channelLabel(m.channel);
+    const title = tr(m.sender === "player" ? "Received via {0}" : "Sent via {0}", label);
+    return h("span", { class: "channel", "data-channel": m.channel, title, "aria-label": title, text: label });
   }
 
   function senderLabel(m) {
     switch (m.sender) {
       case "player": {
         const p = state.conv && state.conv.player;
-        return (p && p.name) || "Player";
+        return (p && p.name) || tr("Player");
       }
-      case "bot": return "Bot";
-      case "operator": return m.sender_name || "Operator";
-      case "note": return `Internal note — not visible to the player · ${m.sender_name || "staff"}`;
-      case "system": return "System";
+      case "bot": return tr("Bot");
+      case "operator": return m.sender_name || tr("Operator");
+      case "note": return `${tr("Internal note — not visible to the player")} · ${m.sender_name || tr("staff")}`;
+      case "system": return tr("System");
       default: return m.sender || "?";
     }
   }
@@ -490,37 +670,75 @@
     const articles = Array.isArray(m.articles) ? m.articles : [];
     // A separator wherever the history moves to another conversation.
     if (m.conversation_id !== state.lastShownConv) {
-      box.append(h("div", { class: "sep", text: `Conversation #${m.conversation_id}` }));
+      box.append(h("div", { class: "sep", text: tr("Conversation #{0}", m.conversation_id) }));
       state.lastShownConv = m.conversation_id;
     }
     const el = h("div", { class: "msg", "data-message-id": m.id, "data-sender": m.sender || "system" },
       h("div", { class: "who" },
         h("span", { text: senderLabel(m) }),
+        channelTag(m),
         h("time", { datetime: m.created_at, text: fmtTime(m.created_at) })),
-      h("div", { class: "text", text: m.text || "" }),
+      m.sender === "player" ? h("div", { class: "text", text: m.text || "" }) : markdown(m.text || ""),
       buttons.length ? h("div", { class: "chips" }, ...buttons.map((b) =>
         h("span", { class: "chip", text: typeof b === "object" && b ? (b.title || b.label || b.text || str(b)) : str(b) }))) : null,
       articles.length ? h("div", { class: "chips" }, ...articles.map((a) =>
-        h("span", { class: "article", text: "Article: " + (typeof a === "object" && a ? (a.title || a.id || str(a)) : str(a)) }))) : null);
+        h("span", { class: "article", text: articleLabel(typeof a === "object" && a ? (a.title || a.id || str(a)) : str(a)) }))) : null);
     box.append(el);
     if (live && stick) box.scrollTop = box.scrollHeight;
     return true;
+  }
+
+  // The bot titles the link to the whole article "Read the whole article: …"
+  // (settings.yaml, whole_article): that says what it is already, so it
+  // gets no "Article:" in front of it.
+  const WHOLE_ARTICLE = /^\s*(read the whole article|открыть статью целиком)\s*:/i;
+
+  function articleLabel(title) {
+    return WHOLE_ARTICLE.test(title) ? title : tr("Article: {0}", title);
   }
 
   function updateActions() {
     const t = activeTicket();
     const mineAssigned = t && state.me && t.operator_id === state.me.id && t.status === "assigned";
     for (const id of ["transfer", "return", "resolve"]) $(id).disabled = !t;
+    // Only an assigned ticket can be answered (resolved, returned, queued: no).
+    $("send").disabled = !(t && t.status === "assigned" && (mineAssigned || isSupervisor()));
     $("composer-hint").textContent = !t
-      ? "No open ticket in this conversation — you can still add internal notes."
-      : mineAssigned ? "" : `Ticket #${t.id} is ${t.status}${t.operator_id ? " (another operator)" : ""}.`;
+      ? tr("No open ticket in this conversation — you can still add internal notes.")
+      : mineAssigned ? "" : tr(t.operator_id ? "Ticket #{0} is {1} (another operator)." : "Ticket #{0} is {1}.", t.id, label("ticket", t.status));
   }
 
   // ---- composer ---------------------------------------------------------------------------
 
   let lastTypingSent = 0;
 
+  // "/" at the start of the reply searches canned responses by title: the
+  // matches are listed under the box, Enter or Tab puts in the first.
+  function cannedMatches() {
+    const v = $("reply").value;
+    if (!v.startsWith("/")) return null;
+    const q = v.slice(1).trim().toLowerCase();
+    return state.canned.filter((c) => (c.title || "").toLowerCase().includes(q) || (c.text || "").toLowerCase().includes(q));
+  }
+
+  function renderCannedMatches() {
+    const m = cannedMatches();
+    const box = $("canned-matches");
+    box.hidden = m == null;
+    if (m == null) return;
+    box.replaceChildren(...(m.length ? m.slice(0, 5).map((c, i) => h("span", { class: i ? "match" : "match first", text: c.title }))
+      : [h("span", { t: "No canned response matches." })]));
+  }
+
+  function insertCanned(c) {
+    $("reply").value = fillPlaceholders(c.text || "");
+    renderCannedMatches();
+    $("reply").focus();
+  }
+
   function onReplyInput() {
+    renderCannedMatches();
+    if (cannedMatches() != null) return; // a search, not typing to the player
     if (state.convId == null || !$("reply").value) return;
     const t = Date.now();
     if (t - lastTypingSent < TYPING_SEND_MS) return;
@@ -529,6 +747,12 @@
   }
 
   function onReplyKey(e) {
+    const matches = cannedMatches();
+    if (matches != null && (e.key === "Enter" || e.key === "Tab") && !e.shiftKey) {
+      e.preventDefault();
+      if (matches.length) insertCanned(matches[0]);
+      return;
+    }
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.ctrlKey && !e.altKey && !e.metaKey) {
       e.preventDefault();
       send("messages");
@@ -553,7 +777,7 @@
       }
       if (kind === "messages") scheduleLists(); // first response stops the SLA clock
     } catch (e) {
-      if (e.status !== 401) toast(`${kind === "notes" ? "Note" : "Message"} not sent: ${e.message}`, true);
+      if (e.status !== 401) toast(tr(kind === "notes" ? "Note not sent: {0}" : "Message not sent: {0}", e.message), true);
     } finally {
       $("send").disabled = $("note").disabled = false;
       input.focus();
@@ -565,7 +789,7 @@
   async function ticketAction(action, body, okText) {
     const t = activeTicket();
     if (!t) return;
-    const res = await attempt(() => api("POST", `${API}/tickets/${t.id}/${action}`, body), `Cannot ${action}`);
+    const res = await attempt(() => api("POST", `${API}/tickets/${t.id}/${action}`, body), tr("Cannot {0}", label("action", action)));
     if (!res) return;
     toast(okText);
     hideTransfer();
@@ -574,9 +798,10 @@
   }
 
   function showTransfer() {
-    if (!state.skills.length) return toast("No skills to transfer to.", true);
+    if (!state.skills.length) return toast(tr("No skills to transfer to."), true);
     $("transfer-box").hidden = false;
     $("transfer").hidden = true;
+    if (isSupervisor()) fillTransferOperators();
     const t = activeTicket();
     const other = state.skills.find((s) => !t || s !== t.skill);
     if (other) $("transfer-skill").value = other;
@@ -586,6 +811,72 @@
   function hideTransfer() {
     $("transfer-box").hidden = true;
     $("transfer").hidden = false;
+  }
+
+  // Supervisors may hand a conversation to a named operator who is online.
+  async function fillTransferOperators() {
+    const data = await attempt(() => api("GET", `${API}/operators`), "Operators");
+    const sel = $("transfer-operator");
+    const t = activeTicket();
+    const ops = ((data && data.operators) || []).filter((o) => o.presence === "online" && (!t || o.id !== t.operator_id));
+    sel.replaceChildren(h("option", { value: "", t: "…or to an operator" }),
+      ...ops.map((o) => h("option", { value: String(o.id), text: `${o.name || o.login} (${o.active}/${o.capacity})` })));
+  }
+
+  function transfer() {
+    const opID = Number($("transfer-operator").value || 0);
+    if (opID) {
+      const name = $("transfer-operator").selectedOptions[0].textContent;
+      return ticketAction("transfer", { operator_id: opID }, tr("Transferred to {0}.", name));
+    }
+    const skill = $("transfer-skill").value;
+    if (skill) ticketAction("transfer", { skill }, tr("Transferred to {0}.", skillLabel(skill)));
+  }
+
+  // ---- search ----------------------------------------------------------------------------------
+
+  // Finds conversations by player id, name or message text; a click opens one.
+  async function search(e) {
+    e.preventDefault();
+    const q = $("search").value.trim();
+    const list = $("search-results");
+    if (!q) {
+      list.hidden = true;
+      $("search-empty").hidden = true;
+      return;
+    }
+    const data = await attempt(() => api("GET", `${API}/search?q=${encodeURIComponent(q)}`), "Search");
+    if (!data) return;
+    const results = data.results || [];
+    list.hidden = results.length === 0;
+    $("search-empty").hidden = results.length > 0;
+    list.replaceChildren(...results.map((r) => h("li", {
+      class: "ticket search-hit", "data-conversation-id": r.conversation_id, tabindex: "0",
+      onclick: () => openConversation(r.conversation_id),
+    },
+      h("div", { class: "row" },
+        h("span", { class: "name", text: (r.player && (r.player.name || r.player.id)) || "" }),
+        h("span", { class: "meta", text: `#${r.conversation_id} · ${label("conv", r.state)}` })),
+      r.text ? h("div", { class: "reason", text: r.text }) : null)));
+  }
+
+  // ---- operators (supervisors) -------------------------------------------------------------------
+
+  async function loadOperators() {
+    if (!isSupervisor()) return;
+    const data = await attempt(() => api("GET", `${API}/operators`), "Operators");
+    if (!data) return;
+    $("operators-table").tBodies[0].replaceChildren(...(data.operators || []).map((o) => h("tr", { "data-login": o.login },
+      h("td", { text: o.name || o.login }),
+      h("td", { text: tr(o.presence), "data-presence": o.presence }),
+      h("td", { t: o.connected ? "connected" : "not connected" }),
+      h("td", { class: "num", text: `${o.active}/${o.capacity}` }),
+      h("td", { text: (o.skills || []).map(skillLabel).join(", ") }))));
+    $("skills-table").tBodies[0].replaceChildren(...(data.skills || []).map((s) => h("tr", { "data-skill": s.skill },
+      h("td", { text: skillLabel(s.skill) }), h("td", { class: "num", text: s.available }), h("td", { class: "num", text: s.queued }))));
+    const un = data.uncovered_skills || [];
+    $("uncovered").hidden = un.length === 0;
+    $("uncovered").textContent = tr("Nobody available serves: {0}. Their tickets wait, then widen to generalists and to anyone.", un.map(skillLabel).join(", "));
   }
 
   // ---- canned responses -----------------------------------------------------------------------
@@ -603,7 +894,7 @@
     const sel = $("canned");
     const loc = state.conv && state.conv.player ? String(state.conv.player.locale || "").slice(0, 2) : "";
     const items = [...state.canned].sort((a, b) => (b.locale === loc) - (a.locale === loc));
-    sel.replaceChildren(h("option", { value: "", text: "Canned response…" }),
+    sel.replaceChildren(h("option", { value: "", t: "Canned response…" }),
       ...items.map((c) => h("option", { value: c.id, text: `${c.title}${c.locale ? " (" + c.locale + ")" : ""}` })));
   }
 
@@ -636,9 +927,9 @@
       h("td", { class: "canned-text", text: c.text || "" }),
       h("td", null,
         h("div", { class: "actions" },
-          h("button", { type: "button", class: "edit", text: "Edit", onclick: () => editCanned(c) }),
-          h("button", { type: "button", class: "delete danger", text: "Delete", onclick: () => deleteCanned(c) }))))));
-    if (!state.canned.length) body.append(h("tr", null, h("td", { colspan: "4", class: "hint", text: "No canned responses yet." })));
+          h("button", { type: "button", class: "edit", t: "Edit", onclick: () => editCanned(c) }),
+          h("button", { type: "button", class: "delete danger", t: "Delete", onclick: () => deleteCanned(c) }))))));
+    if (!state.canned.length) body.append(h("tr", null, h("td", { colspan: "4", class: "hint", t: "No canned responses yet." })));
   }
 
   function editCanned(c) {
@@ -648,7 +939,7 @@
     const loc = $("canned-locale");
     if (c && c.locale && ![...loc.options].some((o) => o.value === c.locale)) loc.append(h("option", { value: c.locale, text: c.locale }));
     loc.value = c ? c.locale || "en" : "en";
-    $("canned-form-title").textContent = c ? `Edit “${c.title || ""}”` : "New canned response";
+    $("canned-form-title").textContent = c ? tr("Edit “{0}”", c.title || "") : tr("New canned response");
     $("canned-cancel").hidden = !c;
     if (c) $("canned-title").focus();
   }
@@ -662,13 +953,13 @@
       ? api("PUT", `${API}/canned/${encodeURIComponent(id)}`, body)
       : api("POST", `${API}/canned`, body), "Save");
     if (ok === undefined) return;
-    toast(id != null ? "Canned response updated." : "Canned response created.");
+    toast(tr(id != null ? "Canned response updated." : "Canned response created."));
     editCanned(null);
     loadCanned();
   }
 
   async function deleteCanned(c) {
-    if (!confirm(`Delete the canned response “${c.title}”?`)) return;
+    if (!confirm(tr("Delete the canned response “{0}”?", c.title || ""))) return;
     const ok = await attempt(() => api("DELETE", `${API}/canned/${encodeURIComponent(c.id)}`).then(() => true), "Delete");
     if (!ok) return;
     if (state.editingCanned === c.id) editCanned(null);
@@ -700,7 +991,7 @@
     if (!data) return;
     const body = $("metrics-table").tBodies[0];
     body.replaceChildren(...(data.operators || []).map((r) => metricsRow(r, r.name || `#${r.operator_id}`)));
-    if (data.total) body.append(metricsRow(data.total, "Total", "total"));
+    if (data.total) body.append(metricsRow(data.total, tr("Total"), "total"));
   }
 
   // ---- tabs ---------------------------------------------------------------------------------------
@@ -708,11 +999,12 @@
   function selectTab(tab) {
     if (tab !== "conversation" && !isSupervisor()) tab = "conversation";
     state.tab = tab;
-    for (const name of ["conversation", "metrics", "canned"]) {
+    for (const name of ["conversation", "metrics", "canned", "operators"]) {
       $(`tab-${name}`).setAttribute("aria-selected", String(name === tab));
       $(`${name}-panel`).hidden = name !== tab;
     }
     if (tab === "metrics") loadMetrics();
+    if (tab === "operators") loadOperators();
     if (tab === "canned") loadCanned();
   }
 
@@ -723,7 +1015,7 @@
   function setWsStatus(status) {
     const el = $("ws-status");
     el.dataset.status = status;
-    el.textContent = { online: "Live", connecting: "Connecting…", offline: "Offline" }[status];
+    el.textContent = tr({ online: "Live", connecting: "Connecting…", offline: "Offline" }[status]);
   }
 
   function connect() {
@@ -838,7 +1130,7 @@
       const i = tickets.findIndex((x) => x.id === t.id);
       if (i >= 0) tickets[i] = t; else tickets.push(t);
       const head = $("conv-head").lastElementChild;
-      if (head) head.replaceChildren(h("h4", { text: "Tickets" }), ticketsList(tickets));
+      if (head) head.replaceChildren(h("h4", { t: "Tickets" }), ticketsList(tickets));
       updateActions();
     }
   }
@@ -856,13 +1148,22 @@
 
   function updateTitle() {
     const n = state.unread.size;
-    document.title = `${n ? `(${n}) ` : ""}Switchboard console${state.queue.length ? ` · ${state.queue.length} queued` : ""}`;
+    document.title = `${n ? `(${n}) ` : ""}${tr("Switchboard console")}${state.queue.length ? ` · ${tr("{0} queued", state.queue.length)}` : ""}`;
   }
 
   // ---- wiring ----------------------------------------------------------------------------------------
 
   function init() {
+    translatePage();
+    for (const sel of document.querySelectorAll(".lang")) {
+      sel.value = LANG;
+      sel.addEventListener("change", () => {
+        localStorage.setItem("sb-console-lang", sel.value);
+        location.reload(); // everything is rendered again in the chosen language
+      });
+    }
     $("login-form").addEventListener("submit", onLoginSubmit);
+    $("search-form").addEventListener("submit", search);
     $("logout").addEventListener("click", logout);
     $("presence").addEventListener("change", setPresence);
     $("take-next").addEventListener("click", takeNext);
@@ -878,12 +1179,11 @@
     $("canned").addEventListener("change", onCannedPick);
     $("transfer").addEventListener("click", showTransfer);
     $("transfer-cancel").addEventListener("click", hideTransfer);
-    $("transfer-go").addEventListener("click", () => {
-      const skill = $("transfer-skill").value;
-      if (skill) ticketAction("transfer", { skill }, `Transferred to ${skill}.`);
-    });
-    $("return").addEventListener("click", () => ticketAction("return", undefined, "Returned to the bot."));
-    $("resolve").addEventListener("click", () => ticketAction("resolve", undefined, "Resolved — the player is asked for a rating."));
+    $("transfer-go").addEventListener("click", transfer);
+    $("tab-operators").addEventListener("click", () => selectTab("operators"));
+    $("operators-refresh").addEventListener("click", loadOperators);
+    $("return").addEventListener("click", () => ticketAction("return", undefined, tr("Returned to the bot.")));
+    $("resolve").addEventListener("click", () => ticketAction("resolve", undefined, tr("Resolved — the player is asked for a rating.")));
 
     $("canned-form").addEventListener("submit", saveCanned);
     $("canned-cancel").addEventListener("click", () => editCanned(null));

@@ -34,6 +34,18 @@ func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	})
 }
 
+// Default opens the database the run names: SQLite, or PostgreSQL under
+// SWITCHBOARD_TEST_DB=postgres. Tests that build a whole server (console,
+// web chat, desk, Telegram, editor, commands) open their store here, and
+// CI runs their packages once on each database.
+func Default(t testing.TB) *store.Store {
+	t.Helper()
+	if os.Getenv("SWITCHBOARD_TEST_DB") == "postgres" {
+		return Postgres(t)
+	}
+	return SQLite(t)
+}
+
 // SQLite opens a store on a new SQLite file in t's temp dir.
 func SQLite(t testing.TB) *store.Store {
 	t.Helper()
@@ -48,6 +60,20 @@ func SQLite(t testing.TB) *store.Store {
 // Postgres opens a store on a new schema of the test PostgreSQL and
 // drops the schema when the test ends.
 func Postgres(t testing.TB) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), PostgresDSN(t))
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// PostgresDSN creates a new schema of the test PostgreSQL, dropped when
+// the test ends, and returns a DSN that selects it (search_path): for tests
+// that open the database themselves (commands, a server process). It skips
+// the test, or fails it under SWITCHBOARD_REQUIRE_POSTGRES=1, as Each does.
+func PostgresDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv("SWITCHBOARD_TEST_POSTGRES")
 	if dsn == "" {
@@ -88,10 +114,5 @@ func Postgres(t testing.TB) *store.Store {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	s, err := store.Open(ctx, u.String())
-	if err != nil {
-		t.Fatalf("open postgres: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
+	return u.String()
 }

@@ -1,0 +1,90 @@
+package flows
+
+import "testing"
+
+func TestAnswerKind(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"yes", "yes"}, {"Yep!", "yes"}, {"ok thanks", "yes"}, {"да", "yes"}, {"Ага", "yes"}, {"конечно", "yes"},
+		{"lf", "yes"}, {"yse", "yes"}, {"да, спасибо", "yes"}, {"да получилось", "yes"}, {"it worked", "yes"},
+		{"нет не пришли", "no"}, {"no still nothing", "no"}, {"да а как вывести?", ""},
+		{"no", "no"}, {"nah", "no"}, {"нет", "no"}, {"не", "no"}, {"неа", "no"}, {"ytn", "no"}, {"Нет.", "no"},
+		{"не помогло", "no"}, {"didn't help", "no"}, {"nope, still nothing", "no"}, {"нет спасибо", "no"},
+		{"didnt hlep", "no"}, {"не помгло", "no"}, {"still not wokring", "no"}, {"все равно не работет", "no"},
+		{"how do i deposit", ""}, {"no deposit bonus codes?", ""}, {"да как вывести деньги на карту", ""}, {"", ""},
+	} {
+		if got := answerKind(tt.in); got != tt.want {
+			t.Errorf("answerKind(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSaysNotSolved(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{
+		{"i already reset my password twice and still cant log in", true},
+		{"уже пробовал, не работает", true},
+		{"still nothing on my balance", true},
+		{"до сих пор не пришли", true},
+		{"tried evrything, doesnt work", true},
+		{"how long does a withdrawal take", false},
+		{"anyway how long does a bank transfer take", false},
+		{"still locked out anyway", true},
+		{"wtf this is the 3rd time im writing!!!", true},
+		{"блин, третий раз пишу", true},
+		{"сколько можно вывести в сутки", false},
+		{"can i get the bonus a second time", false},
+		{"how many times do i wager the bonus", false},
+		{"how many free spins do i get", false},
+		{"как сбросить пароль", false},
+	} {
+		if got := saysNotSolved(tt.in, answerKind(tt.in)); got != tt.want {
+			t.Errorf("saysNotSolved(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want int
+	}{
+		{"yes", "yes", 0}, {"yse", "yes", 1}, {"акаунт", "аккаунт", 1}, {"kitten", "sitting", 3},
+		{"мой акаунт заблокирован", "мой аккаунт заблокирован", 1}, {"", "abc", 3}, {"abcdef", "x", 4},
+	} {
+		if got := editDistance(tt.a, tt.b, 3); got != tt.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestAsksDirectly(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{
+		{"а сколько вообще идет пополнение картой?", true}, {"how long does it take", true}, {"and the fees", false},
+		{"not sure what you mean by that", false}, {"can i pay by card", true}, {"сколько ждать", true},
+	} {
+		if got := asksDirectly(tt.in); got != tt.want {
+			t.Errorf("asksDirectly(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestAnswerReadingLayout(t *testing.T) {
+	for _, tt := range []struct{ in, kind, reading string }{
+		{"yt gjvjukj", "no", "не помогло"},
+		{"dct hfdyj yt hf,jnftn", "no", "все равно не работает"},
+		{"ne pomoglo", "no", "не помогло"},
+		{"vse ravno ne rabotaet", "no", "все равно не работает"},
+		{"нет", "no", "нет"},
+		{"didn't help", "no", "didn't help"},
+		{"how do i deposit", "", "how do i deposit"},
+	} {
+		if k, r := answerReading(tt.in); k != tt.kind || r != tt.reading {
+			t.Errorf("answerReading(%q) = %q, %q; want %q, %q", tt.in, k, r, tt.kind, tt.reading)
+		}
+	}
+}

@@ -1,0 +1,123 @@
+package flows
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestParseWaited(t *testing.T) {
+	day := 24 * time.Hour
+	for _, tt := range []struct {
+		in   string
+		want time.Duration
+	}{
+		{"уже 3 дня жду", 3 * day},
+		{"не могу вывести деньги уже третий день, заявка висит", 3 * day},
+		{"withdrawal pending for a week", 7 * day},
+		{"5 days and nothing", 5 * day},
+		{"since yesterday", day},
+		{"со вчера не пришли", day},
+		{"48h already", 48 * time.Hour},
+		{"пару дней назад", 2 * day},
+		{"a couple of days", 2 * day},
+		{"уже неделю", 7 * day},
+		{"2 hours ago", 2 * time.Hour},
+		{"добрый день", 0},
+		{"have a nice day", 0},
+		{"deposit 100 euro", 0},
+		{"can i use a utility bill from 5 months ago", 0},
+		{"выписка не старше 3 месяцев", 0},
+		{"сколько процентов кэшбек в неделю", 0},
+		{"limit per day", 0},
+		{"это было минут 40 назад", 40 * time.Minute},
+		{"письмо не приходит уже полчаса", 30 * time.Minute},
+		{"half an hour ago", 30 * time.Minute},
+		{"пополнил час назад", time.Hour},
+		{"осталось 5 минут", 5 * time.Minute},
+	} {
+		got, ok := parseWaited(tt.in)
+		if got != tt.want || ok != (tt.want > 0) {
+			t.Errorf("parseWaited(%q) = %v, %v; want %v", tt.in, got, ok, tt.want)
+		}
+	}
+	if got := waitedWords(3*day, "ru"); got != "3 дня" {
+		t.Errorf("waitedWords = %q", got)
+	}
+	if got := waitedWords(26*time.Hour, "en"); got != "1 day" {
+		t.Errorf("waitedWords = %q", got)
+	}
+}
+
+func TestIssueStated(t *testing.T) {
+	is := Issues{Cues: map[string][]string{"en": {"not", "hasn", "still", "pending", "where is my"}, "ru": {"не начисл", "висит"}}}
+	for _, tt := range []struct {
+		locale, in string
+		want       bool
+	}{
+		{"en", "deposited 100 bucks via visa its not showing in my balance", true},
+		{"en", "my withdrawal hasn't arrived", true},
+		{"en", "how do i deposit with visa", false},
+		{"ru", "заявка висит", true},
+		{"ru", "пополнил картой 2 часа назад и ничего", true},
+		{"ru", "ничего", false},
+		{"ru", "бонус не начислился", true},
+		{"ru", "как получить бонус", false},
+		{"ru", "не понимаю как получить бонус", false},
+		{"en", "deposit made 3 days ago", false},
+		{"en", "where is my bonus??", true},
+	} {
+		if got := is.Stated(tt.locale, tt.in); got != tt.want {
+			t.Errorf("Stated(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestIssueLimitByMethod(t *testing.T) {
+	iss := Issue{OverdueAfter: 72 * time.Hour, OverdueWhen: []OverdueRule{
+		{Words: []string{"bank", "банк"}, After: 120 * time.Hour},
+		{Words: []string{"card", "карт", "visa"}, After: time.Hour},
+	}}
+	for _, tt := range []struct {
+		text string
+		want time.Duration
+	}{
+		{"deposited 100 via visa not showing", time.Hour},
+		{"пополнил с карты, денег нет", time.Hour},
+		{"bank transfer still not credited", 120 * time.Hour},
+		{"my deposit is not credited", 72 * time.Hour},
+		{"вывела на карту, а в банке денег нет", time.Hour},
+	} {
+		if got := iss.Limit(tt.text); got != tt.want {
+			t.Errorf("Limit(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestIssuePreferOwnCues: a message with a problem's own cue prefers that
+// problem's articles; without one, every problem article (of the timed
+// ones, after a wait) is preferred.
+func TestIssuePreferOwnCues(t *testing.T) {
+	is := Issues{List: []Issue{
+		{Name: "pending", Articles: []string{"w-pending"}, OverdueAfter: time.Hour, Cues: map[string][]string{"ru": {"висит"}, "en": {"pending"}}},
+		{Name: "rejected", Articles: []string{"w-rejected"}, Cues: map[string][]string{"ru": {"отклон", "не принял"}, "en": {"rejected"}}},
+		{Name: "bonus", Articles: []string{"b-missing"}, OverdueAfter: time.Hour},
+	}}
+	for _, tc := range []struct {
+		locale, text string
+		waited       bool
+		want         []string
+	}{
+		{"ru", "вывод отклонили", false, []string{"w-rejected"}},
+		{"ru", "документы не приняли", false, []string{"w-rejected"}},
+		{"en", "my withdrawal is pending", false, []string{"w-pending"}},
+		{"en", "rejected and pending", false, []string{"w-pending", "w-rejected"}},
+		{"ru", "не пришло", false, []string{"w-pending", "w-rejected", "b-missing"}},
+		{"ru", "не пришло уже 3 дня", true, []string{"w-pending", "b-missing"}}, // a wait is about something late
+		{"ru", "отклонили, жду ответа уже 3 дня", true, []string{"w-rejected"}}, // unless the message names the problem
+	} {
+		if got := is.Prefer(tc.locale, tc.text, tc.waited); !slices.Equal(got, tc.want) {
+			t.Errorf("Prefer(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,40 @@
+package auth
+
+import (
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/switchboard-support/switchboard/internal/chat"
+)
+
+// No string but a token the signer made verifies, and a verified player's
+// id and name are storable; nothing panics.
+func FuzzVerify(f *testing.F) {
+	secret := []byte("fuzz-secret-fuzz-secret-fuzz-1234")
+	v, err := NewHS256Verifier(secret, VerifierOptions{Audience: "switchboard"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	good, err := NewHS256Signer(secret, "switchboard").Sign(chat.Player{ID: "42", Name: "Anna"}, time.Hour, time.Now())
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{good, "", "a.b.c", good + "x", strings.Replace(good, ".", "..", 1),
+		"eyJhbGciOiJub25lIn0.eyJzdWIiOiI0MiJ9.", "Bearer " + good} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, token string) {
+		p, err := v.Verify(token)
+		if err != nil {
+			return
+		}
+		if token != good {
+			t.Fatalf("a token the signer did not make verified: %q → %+v", token, p)
+		}
+		if p.ID == "" || len(p.ID) > 128 || strings.ContainsFunc(p.ID, unicode.IsControl) {
+			t.Fatalf("verified an unstorable player id %q", p.ID)
+		}
+	})
+}

@@ -1,0 +1,50 @@
+package kb
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// TestCutTextCountsCharacters: Russian text is cut at the same number of
+// characters as English (not bytes), at a sentence end.
+func TestCutTextCountsCharacters(t *testing.T) {
+	for _, s := range []string{strings.Repeat("Пополнение счёта проходит быстро. ", 40), strings.Repeat("Deposits are credited at once. ", 40)} {
+		got := CutText(s, 300)
+		n := utf8.RuneCountInString(got)
+		if n > 300 || n < 250 || !strings.HasSuffix(got, ". …") {
+			t.Errorf("CutText = %q (%d characters)", got, n)
+		}
+	}
+	if CutText("short", 300) != "short" {
+		t.Error("short text changed")
+	}
+}
+
+// TestExcerptShowsTheMatchingSection: a question about one part of a long
+// article gets that part (by heading), not the article's top.
+func TestExcerptShowsTheMatchingSection(t *testing.T) {
+	body := "Withdrawals are reviewed, then paid out.\n\n## How long does it take?\n" + strings.Repeat("Review takes up to 24 hours and then the method's own time applies. ", 8) +
+		"\n\n## Fees\nWe charge no fees on withdrawals; a 10% processing fee applies to deposits not wagered once.\n\n## Cancelling\n" + strings.Repeat("A pending request can be cancelled in the cashier. ", 8)
+	a := Article{ID: "withdrawal-guide", Locale: LocaleEN, Title: "Withdrawals", Tags: []string{"withdrawal"}, Body: body}
+	ix, err := Open("", "v1", []Article{a}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	got, ok := ix.Excerpt(LocaleEN, a.ID, "what are the fees", 300, "")
+	if !ok || got.Whole || got.Section != "Fees" || !strings.Contains(got.Text, "no fees") || strings.Contains(got.Text, "cancelled") {
+		t.Errorf("Excerpt(fees) = %+v, ok %v", got, ok)
+	}
+	got, _ = ix.Excerpt(LocaleEN, a.ID, "how do i cancel it", 300, "")
+	if !strings.HasPrefix(strings.TrimPrefix(got.Text, "Withdrawals are reviewed, then paid out.\n\n"), "Cancelling") {
+		t.Errorf("Excerpt(cancel) = %q", got.Text)
+	}
+	// The section already shown is skipped; with no other match, nothing.
+	if got, ok := ix.Excerpt(LocaleEN, a.ID, "fees", 300, "Fees"); ok {
+		t.Errorf("Excerpt(fees, skip Fees) = %+v", got)
+	}
+	if _, ok := ix.Excerpt(LocaleEN, "nope", "x", 300, ""); ok {
+		t.Error("unknown article found")
+	}
+}
