@@ -63,7 +63,14 @@ func (ix *Index) Excerpt(locale, id, text string, max int, skip string) (Excerpt
 	}
 	secs := e.sections
 	terms := ix.queryTerms(locale, text)
-	weights := sectionWeights(terms, secs, ix.analyze(locale, e.Title))
+	title := ix.analyze(locale, e.Title)
+	if skip != "" {
+		// A follow-up on the article just shown: the article is chosen,
+		// so its title's words pick a section too ("and if I use a VPN?"
+		// on "Restricted countries and VPNs").
+		title = nil
+	}
+	weights := sectionWeights(terms, secs, title)
 	best, bestScore := -1, 0.0
 	for i, s := range secs {
 		if s.heading == skip && skip != "" {
@@ -156,7 +163,8 @@ func (ix *Index) analyze(locale, text string) []string {
 
 // sectionWeights weighs each query term by how few of the article's
 // sections use it: "вейджер" in one section says more than "бонус" in all.
-// A term of the article's title chose the article, not a section: weight 0.
+// A term of title (the article's, on a first answer) chose the article,
+// not a section: weight 0.
 func sectionWeights(terms []queryTerm, secs []sectionText, title []string) []float64 {
 	w := make([]float64, len(terms))
 	for j, t := range terms {

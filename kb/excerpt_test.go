@@ -48,3 +48,25 @@ func TestExcerptShowsTheMatchingSection(t *testing.T) {
 		t.Error("unknown article found")
 	}
 }
+
+// TestExcerptFollowUpInTitleWords: a follow-up on the article just shown
+// that asks only in its title's words ("and a VPN?" on "Countries and
+// VPNs") still finds the section about them.
+func TestExcerptFollowUpInTitleWords(t *testing.T) {
+	body := "Players from most countries are welcome; a VPN is not allowed.\n\n## Travelling\nAbroad you can log in and withdraw.\n\n" +
+		"## Can I use a VPN?\nNo. Accounts used through a VPN are closed.\n\n## Moving\nTell us before you play again."
+	a := Article{ID: "countries", Locale: LocaleEN, Title: "Restricted countries and VPNs", Tags: []string{"country"}, Body: body}
+	ix, err := Open("", "v1", []Article{a}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	got, ok := ix.Excerpt(LocaleEN, a.ID, "what if i just use a vpn", 300, "Travelling")
+	if !ok || got.Section != "Can I use a VPN?" || !strings.Contains(got.Text, "are closed") {
+		t.Errorf("Excerpt(vpn, skip Travelling) = %+v, ok %v", got, ok)
+	}
+	// On a first answer, title words still say "the article": its top.
+	if got, _ := ix.Excerpt(LocaleEN, a.ID, "vpn", 300, ""); got.Section != "" && !got.Whole {
+		t.Errorf("Excerpt(vpn) = %+v", got)
+	}
+}
