@@ -241,6 +241,7 @@ func (t *turn) answer(f *Flow, st *Step) error {
 		return nil
 	case KindChoice:
 		opt, ok := matchOption(st, t.in.Text)
+		pressed := ok
 		if !ok {
 			kind := t.reply
 			if kind == "" && t.unsolved {
@@ -271,6 +272,12 @@ func (t *turn) answer(f *Flow, st *Step) error {
 		}
 		if ok {
 			t.feedback(f, st, opt)
+			if opt.Means == "no" && !pressed && t.bareNo() && t.state.Issue == "" && f.Unresolved != "" &&
+				asksIfAnswered(f, st.ID) && f.stepKind(opt.Goto) == KindHandoff {
+				// A typed "nope" to "did this answer your question?" has
+				// not asked for a person yet: the flow asks what is wrong.
+				return t.exec(f, f.Unresolved)
+			}
 			if opt.Means == "no" {
 				// "didnt work, its stuck pending for a week": a no that
 				// states a wait past the problem's time gets the apology
@@ -528,7 +535,7 @@ func (t *turn) vars() Vars {
 	v := Vars{Player: p, Slots: t.state.Slots, Locale: t.locale, Channel: string(t.in.Channel),
 		Input: t.in.Text, Question: t.state.Question, Intent: t.state.Intent,
 		Wait:    waitWords(t.b.Settings.SLA[t.in.Channel].FirstResponse, t.locale),
-		Related: strconv.FormatBool(t.related), Issue: t.state.Issue, Asks: strconv.FormatBool(asksQuestion(t.in.Text))}
+		Related: strconv.FormatBool(t.related), Issue: t.state.Issue, Topic: t.state.Topic, Asks: strconv.FormatBool(asksQuestion(t.in.Text))}
 	if t.state.Waited > 0 {
 		v.Waited = waitedWords(time.Duration(t.state.Waited)*time.Minute, t.locale)
 	}

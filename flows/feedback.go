@@ -1,5 +1,7 @@
 package flows
 
+import "strings"
+
 // feedback records the player's yes or no to a choice that follows an
 // article ("Did that work?"): the choice is the found (or problem) target
 // of a kb_answer step of the flow, or the step right after one, and an
@@ -24,4 +26,41 @@ func asksAfterArticle(f *Flow, id string) bool {
 		}
 	}
 	return false
+}
+
+// asksIfAnswered reports whether step id is where a kb_answer step of f
+// continues after an answer to a question (its found target or next step),
+// not after the article of a stated problem.
+func asksIfAnswered(f *Flow, id string) bool {
+	for i := range f.Steps {
+		a := f.Steps[i]
+		if a.Kind == KindKBAnswer && (a.Found == id || a.Found == "" && orNext(a.Next, f.after(a.ID)) == id) {
+			return true
+		}
+	}
+	return false
+}
+
+// stepKind is the kind of step id of f, or "" when there is none.
+func (f *Flow) stepKind(id string) StepKind {
+	if st, ok := f.Step(id); ok {
+		return st.Kind
+	}
+	return ""
+}
+
+// bareNo reports whether the message is only a no ("nope", "нет,
+// спасибо", "ytn"): one word besides politeness, so nothing tried, waited
+// or asked for.
+func (t *turn) bareNo() bool {
+	if t.reply != "no" {
+		return false
+	}
+	core := 0
+	for _, w := range strings.Fields(answerWords(t.in.Text)) {
+		if !softeners[w] {
+			core++
+		}
+	}
+	return core == 1
 }

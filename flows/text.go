@@ -47,6 +47,7 @@ type Vars struct {
 	Waited   string // how long the player says they have waited, in words ("3 days"); "" if unsaid
 	Related  string // "true" when a message the knowledge base could not answer is still about our service
 	Issue    string // the stated problem of the topic (settings problems), or ""
+	Topic    string // the intent the conversation is about (the last flow with follow-ups), or ""
 	Asks     string // "true" when the message asks a question (a question mark or word)
 }
 
@@ -76,6 +77,8 @@ func (v Vars) Lookup(name string) string {
 		return v.Related
 	case "issue":
 		return v.Issue
+	case "topic":
+		return v.Topic
 	case "asks":
 		return v.Asks
 	}
@@ -96,7 +99,7 @@ func render(s string, v Vars) string {
 func checkVar(name string, slots map[string]bool) string {
 	ns, key, dotted := strings.Cut(name, ".")
 	switch ns {
-	case "locale", "channel", "input", "question", "intent", "wait", "waited", "related", "issue", "asks":
+	case "locale", "channel", "input", "question", "intent", "wait", "waited", "related", "issue", "topic", "asks":
 		if dotted {
 			return "variable " + name + " has no fields"
 		}

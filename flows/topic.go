@@ -114,6 +114,12 @@ func (t *turn) start(res intents.Result) error {
 	}
 	if f.Followup != "" || f.Unresolved != "" {
 		t.setTopic(f)
+		if res.OutOfScope {
+			// "why?? the photo was fine" after a rejected document: a
+			// message no intent covers leaves the stated problem open, so
+			// a person asked for next is the team for it.
+			t.state.Issue, t.state.Waited, t.state.Stated = prev.Issue, prev.Waited, prev.Stated
+		}
 	}
 	t.noteWaited()
 	// "I already reset my password twice": the usual answer was tried.
