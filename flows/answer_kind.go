@@ -82,8 +82,16 @@ func saysNotSolved(text, kind string) bool {
 	if !asksQuestion(text) && hasPhrase(s, []string{"still", "все еще"}) {
 		return true // "an hour later and still locked"
 	}
-	return saysTried(text) || hasPhraseTypo(s, persisting) || hasPhrase(s, writesAgain) || kind == "no"
+	return saysTried(text) || hasPhraseTypo(s, persisting) || hasPhrase(s, writesAgain) || kind == "no" || whatNow[s]
 }
+
+// whatNow are whole messages asking what to do after the answer ("что
+// делать?" after the blocked-account article): the answer did not settle
+// it.
+var whatNow = set("what now", "now what", "so what now", "what do i do", "what do i do now", "what should i do",
+	"what should i do now", "what can i do", "what can i do now", "so what do i do", "what next", "and now what",
+	"что делать", "что мне делать", "и что делать", "что же делать", "что теперь", "и что теперь", "что теперь делать",
+	"что мне теперь делать", "что дальше", "и что дальше", "как быть", "и как быть", "что делать то", "что делать дальше")
 
 // writesAgain say the player has had to come back about it: "this is the
 // 3rd time im writing", "третий раз пишу".
