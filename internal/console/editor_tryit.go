@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-support/switchboard/flows"
 	"github.com/switchboard-support/switchboard/internal/chat"
 	"github.com/switchboard-support/switchboard/internal/editor"
+	"github.com/switchboard-support/switchboard/internal/web"
 )
 
 // maxTryBody bounds a try-it request body: a message is at most 4 KB, so
@@ -62,8 +63,12 @@ func decodeTry(c echo.Context, v any) error {
 }
 
 // draftError answers a draft that does not validate with 422 and its
-// problems (file:line); other errors go to the error handler.
+// problems (file:line), a draft whose model is still being built with 503
+// and Retry-After; other errors go to the error handler.
 func draftError(c echo.Context, err error) error {
+	if errors.Is(err, editor.ErrBuilding) {
+		return &web.RetryAfterError{Seconds: buildRetrySeconds, Err: editor.ErrBuilding}
+	}
 	var ve *flows.ValidationError
 	if !errors.As(err, &ve) {
 		return err
@@ -160,3 +165,6 @@ func (h *tryIt) handleClassify(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, toClassifyJSON(res))
 }
+
+// buildRetrySeconds is when the page asks again while the draft builds.
+const buildRetrySeconds = 2

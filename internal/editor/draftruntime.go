@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/switchboard-support/switchboard/flows"
+	"github.com/switchboard-support/switchboard/internal/chat"
 	"github.com/switchboard-support/switchboard/internal/live"
 	"github.com/switchboard-support/switchboard/internal/store"
 )
@@ -19,6 +21,9 @@ import (
 type runtimeCache struct {
 	build func(context.Context, map[string][]byte) (*flows.Engine, error)
 	max   int
+	// wait is how long a request waits for a build before it is told to
+	// come back (ErrBuilding); the build goes on without it.
+	wait time.Duration
 	// builds lets one build run at a time: each trains models on every
 	// core it gets, and editors saving and trying at once must not starve
 	// the players' turns.
@@ -40,12 +45,21 @@ func newRuntimeCache(max int) *runtimeCache {
 	build := func(ctx context.Context, files map[string][]byte) (*flows.Engine, error) {
 		return buildEngine(ctx, files, models)
 	}
-	return &runtimeCache{build: build, max: max, builds: make(chan struct{}, 1), entries: map[string]*runtimeBuild{}}
+	return &runtimeCache{build: build, max: max, wait: buildWait, builds: make(chan struct{}, 1), entries: map[string]*runtimeBuild{}}
 }
+
+// buildWait is how long a request waits for the draft's engine: the
+// default bundle builds in about a second, a large one can take a minute,
+// and a request must answer well within the server's write deadline.
+const buildWait = 15 * time.Second
+
+// ErrBuilding answers a request whose draft engine is still being built.
+var ErrBuilding = chat.Errorf(chat.EUNAVAILABLE, "the draft's model is still being built; try again in a few seconds")
 
 // engine returns an engine over files, building it at most once per bundle
 // while it stays cached. A draft with problems fails with a
-// *flows.ValidationError.
+// *flows.ValidationError; a build that takes longer than c.wait, with
+// ErrBuilding (it goes on in the background for the next request).
 func (c *runtimeCache) engine(ctx context.Context, files map[string][]byte) (*flows.Engine, error) {
 	hash := store.ContentHash(files)
 	c.mu.Lock()
@@ -70,11 +84,15 @@ func (c *runtimeCache) engine(ctx context.Context, files map[string][]byte) (*fl
 	}
 	c.mu.Unlock()
 	if !ok {
-		c.run(ctx, hash, r, files)
+		go c.run(ctx, hash, r, files)
 	}
+	timer := time.NewTimer(c.wait)
+	defer timer.Stop()
 	select {
 	case <-r.done:
 		return r.engine, r.err
+	case <-timer.C:
+		return nil, ErrBuilding
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}

@@ -2,6 +2,7 @@ package editor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -165,6 +166,35 @@ func TestRuntimeCacheBuildsOneAtATime(t *testing.T) {
 		if _, err := c.engine(context.Background(), map[string][]byte{"a": []byte("panic")}); err == nil {
 			t.Fatal("a build that panicked returned no error")
 		}
+	}
+	c.close()
+}
+
+// TestRuntimeCacheAnswersBuildingWhileSlow: a build that outlasts the
+// request's wait is answered with ErrBuilding and goes on; the next
+// request gets its engine without building again.
+func TestRuntimeCacheAnswersBuildingWhileSlow(t *testing.T) {
+	var builds atomic.Int32
+	gate := make(chan struct{})
+	c := newRuntimeCache(2)
+	c.wait = time.Millisecond
+	c.build = func(ctx context.Context, files map[string][]byte) (*flows.Engine, error) {
+		builds.Add(1)
+		<-gate
+		return flows.NewEngine(nil), nil
+	}
+	files := map[string][]byte{"a": []byte("slow")}
+	if _, err := c.engine(context.Background(), files); !errors.Is(err, ErrBuilding) || chat.ErrorCode(err) != chat.EUNAVAILABLE {
+		t.Fatalf("engine while building: err = %v, want ErrBuilding", err)
+	}
+	close(gate)
+	c.wait = time.Hour
+	e, err := c.engine(context.Background(), files)
+	if err != nil || e == nil {
+		t.Fatalf("engine after the build: %v, %v", e, err)
+	}
+	if got := builds.Load(); got != 1 {
+		t.Fatalf("builds = %d, want 1", got)
 	}
 	c.close()
 }
