@@ -317,6 +317,12 @@ func (t *turn) newOnTopic() (done bool, err error) {
 	if !ok || len(st.Articles) > 0 {
 		return false, nil
 	}
+	if n := len(t.state.Shown); n > 0 && t.rt.Index.Names(t.locale, t.state.Shown[n-1], t.norm) {
+		// "но я у вас не регистрировался" after the e-mail-in-use answer:
+		// only words of the article just shown, so no other problem of the
+		// topic is named.
+		return false, nil
+	}
 	saved, savedOut := t.state.clone(), len(t.out.Trace.Steps)
 	t.resume(f)
 	t.strict = true
