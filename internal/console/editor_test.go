@@ -255,7 +255,13 @@ func TestEditorPublishOverHTTP(t *testing.T) {
 	next := int(body["next_before"].(float64))
 	code, body = admin.call("GET", fmt.Sprintf("/console/api/audit?before=%d", next), nil)
 	entries, _ = body["entries"].([]any)
-	if code != 200 || len(entries) != 1 || entries[0].(map[string]any)["actor"] != "erin" || body["next_before"] != nil {
+	// Erin's publish, then the three logins.
+	if code != 200 || len(entries) != 4 || entries[0].(map[string]any)["actor"] != "erin" || body["next_before"] != nil {
 		t.Fatalf("audit page 2: %d %v", code, body)
+	}
+	for i, who := range []string{"ada", "erin", "eddie"} {
+		if e := entries[i+1].(map[string]any); e["action"] != "staff.login" || e["actor"] != who {
+			t.Fatalf("audit page 2 entry %d: %v, want %s's login", i+1, e, who)
+		}
 	}
 }

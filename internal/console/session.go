@@ -29,7 +29,8 @@ type loginRequest struct {
 
 // handleLogin checks a staff login and password and starts a session.
 // Unknown logins take as long as wrong passwords. Guessing is throttled
-// (LoginThrottle) and every failure logged, never with the password.
+// (LoginThrottle) and every failure logged and audited, never with the
+// password; a login is audited with its session.
 func (s *Server) handleLogin(c echo.Context) error {
 	var req loginRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -69,8 +70,8 @@ func (s *Server) handleLogin(c echo.Context) error {
 		return err
 	}
 	now := time.Now().UTC()
-	if err := s.opts.Store.CreateSession(ctx, store.Session{TokenHash: tokenHash, StaffID: op.ID, CSRFToken: csrf,
-		CreatedAt: now, ExpiresAt: now.Add(s.opts.SessionTTL)}); err != nil {
+	if err := s.opts.Store.CreateSessionAudited(ctx, staffAudit(op, at.ip), store.Session{TokenHash: tokenHash, StaffID: op.ID,
+		CSRFToken: csrf, CreatedAt: now, ExpiresAt: now.Add(s.opts.SessionTTL)}); err != nil {
 		return err
 	}
 	c.SetCookie(&http.Cookie{Name: cookieName, Value: token, Path: "/console", HttpOnly: true,
@@ -79,14 +80,20 @@ func (s *Server) handleLogin(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"operator": toOperatorJSON(op), "csrf_token": csrf})
 }
 
+// handleLogout ends the session (audited).
 func (s *Server) handleLogout(c echo.Context) error {
 	sess := c.Get(sessionKey).(store.Session)
-	if err := s.opts.Store.DeleteSession(c.Request().Context(), sess.TokenHash); err != nil {
+	if err := s.opts.Store.DeleteSessionAudited(c.Request().Context(), staffAudit(staff(c), clientIP(c)), sess.TokenHash); err != nil {
 		return err
 	}
 	c.SetCookie(&http.Cookie{Name: cookieName, Value: "", Path: "/console", HttpOnly: true, MaxAge: -1,
 		Secure: s.opts.SecureCookies, SameSite: http.SameSiteStrictMode})
 	return c.NoContent(http.StatusNoContent)
+}
+
+// staffAudit is the audit actor of op's login or logout from address ip.
+func staffAudit(op handoff.Operator, ip string) store.AuditEntry {
+	return store.AuditEntry{ActorID: op.ID, Actor: op.Login, Details: store.AuditDetails(map[string]string{"ip": ip})}
 }
 
 // session demands a live session cookie of an enabled staff account.

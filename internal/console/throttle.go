@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/switchboard-support/switchboard/internal/chat"
+	"github.com/switchboard-support/switchboard/internal/store"
 	"github.com/switchboard-support/switchboard/internal/web"
 )
 
@@ -140,17 +141,44 @@ func (s *Server) throttled(c echo.Context, a attempt) error {
 		Err: chat.Errorf(chat.ERATELIMIT, "too many failed logins; try again in %d s", wait)}
 }
 
-// loginFailed counts and logs a failed attempt and answers 401.
+// loginFailed counts, audits and logs a failed attempt and answers 401.
 func (s *Server) loginFailed(c echo.Context, a attempt, reason string) error {
 	ctx := c.Request().Context()
-	limits := map[string]Limit{a.ipKey: s.throttle.PerIP, a.loginKey: s.throttle.PerLogin}
-	for _, key := range a.keys() {
-		if _, _, err := s.opts.Store.RecordLoginFailure(ctx, key, a.now, s.throttle.Window, s.throttle.block(limits[key])); err != nil {
+	// The address's counter, always kept, carries the audit row.
+	if _, _, err := s.opts.Store.RecordLoginFailureAudited(ctx, a.audit(reason), a.ipKey, a.now, s.throttle.Window,
+		s.throttle.block(s.throttle.PerIP)); err != nil {
+		return err
+	}
+	if a.loginKey != "" {
+		if _, _, err := s.opts.Store.RecordLoginFailure(ctx, a.loginKey, a.now, s.throttle.Window,
+			s.throttle.block(s.throttle.PerLogin)); err != nil {
 			return err
 		}
 	}
 	s.log.Warn("staff login failed", "login", a.login, "ip", a.ip, "reason", reason)
 	return chat.Errorf(chat.EUNAUTHORIZED, "wrong login or password")
+}
+
+// audit is the failed attempt's audit entry: by the client's address, on
+// the login as typed — never the password.
+func (a attempt) audit(reason string) store.AuditEntry {
+	return store.AuditEntry{Actor: "ip:" + storable(a.ip, 64), Target: "login:" + storable(a.login, maxLoginBytes),
+		Details: store.AuditDetails(map[string]string{"reason": reason})}
+}
+
+// storable is s as both databases store it: valid UTF-8 without control
+// characters (PostgreSQL refuses NUL), at most n characters.
+func storable(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return unicode.ReplacementChar
+		}
+		return r
+	}, strings.ToValidUTF8(s, string(unicode.ReplacementChar)))
+	if r := []rune(s); len(r) > n {
+		s = string(r[:n])
+	}
+	return s
 }
 
 func truncate(s string, n int) string {

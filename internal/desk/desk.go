@@ -187,7 +187,7 @@ func (d *Desk) mayAnswer(ctx context.Context, op handoff.Operator, conversationI
 
 // Transfer moves a ticket to another skill's queue, or (supervisors) to a
 // named operator. Whether op may still act on the ticket is decided in the
-// store's transaction (handoff.MayAct).
+// store's transaction (handoff.MayAct), which also writes the audit row.
 func (d *Desk) Transfer(ctx context.Context, op handoff.Operator, ticketID int64, skill string, toOperator int64) (handoff.Ticket, error) {
 	var t handoff.Ticket
 	var err error
@@ -203,7 +203,7 @@ func (d *Desk) Transfer(ctx context.Context, op handoff.Operator, ticketID int64
 		if !d.knownSkill(skill) {
 			return handoff.Ticket{}, chat.Errorf(chat.EINVALID, "unknown skill %q", skill)
 		}
-		t, err = d.store.ActOnTicket(ctx, op.ID, ticketID, func(_ handoff.Operator, t *handoff.Ticket) error {
+		t, err = d.store.ActOnTicketAudited(ctx, op.ID, ticketID, store.AuditTicketTransfer, func(_ handoff.Operator, t *handoff.Ticket) error {
 			return t.TransferToSkill(skill)
 		})
 	default:
@@ -253,9 +253,10 @@ func (d *Desk) Skills() (skills, priorities []string) {
 }
 
 // ReturnToBot hands the conversation back to the bot; the check that op
-// may (handoff.MayAct) and the write are one transaction.
+// may (handoff.MayAct), the write and its audit row are one transaction.
 func (d *Desk) ReturnToBot(ctx context.Context, op handoff.Operator, ticketID int64) (handoff.Ticket, error) {
-	t, err := d.store.ActOnTicket(ctx, op.ID, ticketID, func(_ handoff.Operator, t *handoff.Ticket) error { return t.ReturnToBot() })
+	t, err := d.store.ActOnTicketAudited(ctx, op.ID, ticketID, store.AuditTicketReturn,
+		func(_ handoff.Operator, t *handoff.Ticket) error { return t.ReturnToBot() })
 	if err != nil {
 		return handoff.Ticket{}, err
 	}
@@ -273,9 +274,10 @@ const CSATPayload = "csat:"
 
 // Resolve closes the ticket, credited to op; the conversation returns to the
 // bot and the player is asked to rate the help (1–5). The check that op may
-// (handoff.MayAct) and the write are one transaction.
+// (handoff.MayAct), the write and its audit row are one transaction.
 func (d *Desk) Resolve(ctx context.Context, op handoff.Operator, ticketID int64) (handoff.Ticket, error) {
-	t, err := d.store.ActOnTicket(ctx, op.ID, ticketID, func(a handoff.Operator, t *handoff.Ticket) error { return t.Resolve(a.ID, d.now()) })
+	t, err := d.store.ActOnTicketAudited(ctx, op.ID, ticketID, store.AuditTicketResolve,
+		func(a handoff.Operator, t *handoff.Ticket) error { return t.Resolve(a.ID, d.now()) })
 	if err != nil {
 		return handoff.Ticket{}, err
 	}

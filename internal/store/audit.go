@@ -23,6 +23,17 @@ const (
 	AuditStaffEnable   = "staff.enable"
 	// AuditConversationRead is a staff member opening a conversation.
 	AuditConversationRead = "conversation.read"
+	// Acts on a ticket (target ticket:ID) by the staff member the
+	// transaction read: ActOnTicketAudited, TransferToOperator.
+	AuditTicketTransfer = "ticket.transfer"
+	AuditTicketResolve  = "ticket.resolve"
+	AuditTicketReturn   = "ticket.return_to_bot"
+	// Staff sessions: CreateSessionAudited, DeleteSessionAudited (target
+	// staff:ID:LOGIN) and RecordLoginFailureAudited (the login as typed;
+	// never the password).
+	AuditStaffLogin       = "staff.login"
+	AuditStaffLogout      = "staff.logout"
+	AuditStaffLoginFailed = "staff.login_failed"
 )
 
 // AuditEntry is one row of the append-only audit log: who did what to

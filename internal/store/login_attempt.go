@@ -42,6 +42,20 @@ func (s *Store) LoginBlockedUntil(ctx context.Context, keys []string, now time.T
 // since the first one. Concurrent failures are all counted.
 func (s *Store) RecordLoginFailure(ctx context.Context, key string, now time.Time, window time.Duration,
 	block func(failures int) time.Duration) (failures int, blockedUntil time.Time, err error) {
+	return s.recordLoginFailure(ctx, key, now, window, block, nil)
+}
+
+// RecordLoginFailureAudited is RecordLoginFailure recording
+// AuditStaffLoginFailed by actor (the client; the login as typed in its
+// target or details, never the password) in the same transaction.
+func (s *Store) RecordLoginFailureAudited(ctx context.Context, actor AuditEntry, key string, now time.Time, window time.Duration,
+	block func(failures int) time.Duration) (failures int, blockedUntil time.Time, err error) {
+	actor.Action = AuditStaffLoginFailed
+	return s.recordLoginFailure(ctx, key, now, window, block, &actor)
+}
+
+func (s *Store) recordLoginFailure(ctx context.Context, key string, now time.Time, window time.Duration,
+	block func(failures int) time.Duration, audit *AuditEntry) (failures int, blockedUntil time.Time, err error) {
 	now = dbTime(now)
 	db, done := s.w(ctx)
 	defer done()
@@ -67,8 +81,14 @@ func (s *Store) RecordLoginFailure(ctx context.Context, key string, now time.Tim
 		row.Failures++
 		row.BlockedUntil = now.Add(block(row.Failures))
 		failures, blockedUntil = row.Failures, row.BlockedUntil
-		return tx.Model(&loginAttemptRow{}).Where("throttle_key = ?", key).Updates(map[string]any{
-			"failures": row.Failures, "window_start": row.WindowStart, "blocked_until": row.BlockedUntil}).Error
+		if err := tx.Model(&loginAttemptRow{}).Where("throttle_key = ?", key).Updates(map[string]any{
+			"failures": row.Failures, "window_start": row.WindowStart, "blocked_until": row.BlockedUntil}).Error; err != nil {
+			return err
+		}
+		if audit == nil {
+			return nil
+		}
+		return s.appendAudit(tx, *audit)
 	})
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("store: record login failure: %w", err)

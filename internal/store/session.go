@@ -24,6 +24,17 @@ type Session struct {
 // hash, a CSRF token or an expiry, ENOTFOUND for an unknown staff id, and
 // ECONFLICT when the token hash exists.
 func (s *Store) CreateSession(ctx context.Context, sess Session) error {
+	return s.createSession(ctx, sess, nil)
+}
+
+// CreateSessionAudited is CreateSession recording AuditStaffLogin by actor
+// (the staff member logging in) in the same transaction.
+func (s *Store) CreateSessionAudited(ctx context.Context, actor AuditEntry, sess Session) error {
+	actor.Action, actor.Target = AuditStaffLogin, staffTarget(sess.StaffID, actor.Actor)
+	return s.createSession(ctx, sess, &actor)
+}
+
+func (s *Store) createSession(ctx context.Context, sess Session, audit *AuditEntry) error {
 	if sess.TokenHash == "" || sess.CSRFToken == "" || sess.ExpiresAt.IsZero() {
 		return chat.Errorf(chat.EINVALID, "session needs a token hash, a CSRF token and an expiry")
 	}
@@ -38,7 +49,13 @@ func (s *Store) CreateSession(ctx context.Context, sess Session) error {
 		if err := staffExists(tx, sess.StaffID); err != nil {
 			return err
 		}
-		return tx.Create(&row).Error
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		if audit == nil {
+			return nil
+		}
+		return s.appendAudit(tx, *audit)
 	})
 	if isUniqueViolation(err) {
 		return chat.Errorf(chat.ECONFLICT, "session exists")
@@ -64,10 +81,34 @@ func (s *Store) Session(ctx context.Context, tokenHash string) (Session, error) 
 // DeleteSession ends a session (logout); deleting a missing one is not an
 // error. Expired sessions are removed too, while the writer is held.
 func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
+	return s.deleteSession(ctx, tokenHash, nil)
+}
+
+// DeleteSessionAudited is DeleteSession recording AuditStaffLogout by actor
+// (the session's staff member) in the same transaction, when the session
+// was still there: a second logout of it records nothing.
+func (s *Store) DeleteSessionAudited(ctx context.Context, actor AuditEntry, tokenHash string) error {
+	actor.Action, actor.Target = AuditStaffLogout, staffTarget(actor.ActorID, actor.Actor)
+	return s.deleteSession(ctx, tokenHash, &actor)
+}
+
+func (s *Store) deleteSession(ctx context.Context, tokenHash string, audit *AuditEntry) error {
 	db, done := s.w(ctx)
 	defer done()
-	if err := db.Where("token_hash = ? OR expires_at <= ?", tokenHash, s.now()).Delete(&sessionRow{}).Error; err != nil {
-		return fmt.Errorf("store: delete session: %w", err)
+	err := db.Transaction(func(tx *gorm.DB) error {
+		res := tx.Where("token_hash = ?", tokenHash).Delete(&sessionRow{})
+		if res.Error != nil {
+			return res.Error
+		}
+		if audit != nil && res.RowsAffected > 0 {
+			if err := s.appendAudit(tx, *audit); err != nil {
+				return err
+			}
+		}
+		return tx.Where("expires_at <= ?", s.now()).Delete(&sessionRow{}).Error
+	})
+	if err != nil {
+		return wrapTx(err, "delete session")
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -20,6 +21,18 @@ import (
 // to another operator since the actor last looked is ECONFLICT and nothing
 // is written; an unknown actor or ticket is ENOTFOUND.
 func (s *Store) ActOnTicket(ctx context.Context, actorID, ticketID int64, fn func(actor handoff.Operator, t *handoff.Ticket) error) (handoff.Ticket, error) {
+	return s.actOnTicket(ctx, actorID, ticketID, nil, fn)
+}
+
+// ActOnTicketAudited is ActOnTicket recording action (AuditTicketResolve,
+// AuditTicketReturn, AuditTicketTransfer) by the actor as read in the same
+// transaction: a refused act records nothing, and a record that cannot be
+// written undoes the act.
+func (s *Store) ActOnTicketAudited(ctx context.Context, actorID, ticketID int64, action string, fn func(actor handoff.Operator, t *handoff.Ticket) error) (handoff.Ticket, error) {
+	return s.actOnTicket(ctx, actorID, ticketID, &action, fn)
+}
+
+func (s *Store) actOnTicket(ctx context.Context, actorID, ticketID int64, action *string, fn func(actor handoff.Operator, t *handoff.Ticket) error) (handoff.Ticket, error) {
 	return s.updateTicket(ctx, ticketID, func(tx *gorm.DB, t *handoff.Ticket) error {
 		actor, err := readStaff(tx, actorID)
 		if err != nil {
@@ -28,7 +41,14 @@ func (s *Store) ActOnTicket(ctx context.Context, actorID, ticketID int64, fn fun
 		if err := handoff.MayAct(actor, *t); err != nil {
 			return err
 		}
-		return fn(actor, t)
+		before := *t
+		if err := fn(actor, t); err != nil {
+			return err
+		}
+		if action == nil {
+			return nil
+		}
+		return s.auditTicket(tx, *action, actor, before, *t, nil)
 	})
 }
 
@@ -37,8 +57,9 @@ func (s *Store) ActOnTicket(ctx context.Context, actorID, ticketID int64, fn fun
 // transaction: the actor's account is read (it must be a supervisor or
 // admin: EFORBIDDEN otherwise), the target operator's row and the ticket
 // are locked and the target's tickets counted as ClaimTicket does, and
-// handoff.MayAct checks the actor may still act on the ticket. Errors are
-// those of ClaimTicket, MayAct and the transition.
+// handoff.MayAct checks the actor may still act on the ticket. The
+// transfer's AuditTicketTransfer row is written in the same transaction.
+// Errors are those of ClaimTicket, MayAct and the transition.
 func (s *Store) TransferToOperator(ctx context.Context, actorID, ticketID, toID int64, now time.Time) (handoff.Ticket, error) {
 	out, err := s.giveTicket(ctx, ticketID, toID, now, func(tx *gorm.DB, t *handoff.Ticket, op handoff.Operator, now time.Time) error {
 		actor, err := readStaff(tx, actorID)
@@ -51,12 +72,57 @@ func (s *Store) TransferToOperator(ctx context.Context, actorID, ticketID, toID 
 		if err := handoff.MayAct(actor, *t); err != nil {
 			return err
 		}
-		return t.TransferToOperator(op, now)
+		before := *t
+		if err := t.TransferToOperator(op, now); err != nil {
+			return err
+		}
+		return s.auditTicket(tx, AuditTicketTransfer, actor, before, *t, &op)
 	})
 	if err != nil {
 		return handoff.Ticket{}, wrapTx(err, "transfer ticket %d to operator %d", ticketID, toID)
 	}
 	return out, nil
+}
+
+// auditTicket records action by actor on the ticket (before and after the
+// act) inside tx: its conversation and who held it; for a transfer, the
+// skill it left and where it went (to, for a named operator).
+func (s *Store) auditTicket(tx *gorm.DB, action string, actor handoff.Operator, before, after handoff.Ticket, to *handoff.Operator) error {
+	d := map[string]any{"conversation_id": before.ConversationID}
+	holder := "operator"
+	if action == AuditTicketTransfer {
+		holder = "from_operator"
+		d["from_skill"] = before.Skill
+		if to != nil {
+			d["to_operator_id"], d["to_operator"] = to.ID, to.Login
+		} else {
+			d["to_skill"] = after.Skill
+		}
+	}
+	if before.OperatorID != 0 {
+		login := actor.Login
+		if before.OperatorID != actor.ID {
+			var err error
+			if login, err = staffLogin(tx, before.OperatorID); err != nil {
+				return err
+			}
+		}
+		d[holder+"_id"], d[holder] = before.OperatorID, login
+	}
+	return s.appendAudit(tx, AuditEntry{ActorID: actor.ID, Actor: actor.Login, Action: action,
+		Target: "ticket:" + strconv.FormatInt(before.ID, 10), Details: AuditDetails(d)})
+}
+
+// staffLogin is the login of staff id inside tx ("" for none).
+func staffLogin(tx *gorm.DB, id int64) (string, error) {
+	var logins []string
+	if err := tx.Model(&staffRow{}).Where("id = ?", id).Pluck("login", &logins).Error; err != nil {
+		return "", fmt.Errorf("store: login of staff %d: %w", id, err)
+	}
+	if len(logins) == 0 {
+		return "", nil
+	}
+	return logins[0], nil
 }
 
 // readStaff reads a staff account inside tx (Active is not counted), or
