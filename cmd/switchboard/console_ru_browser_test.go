@@ -37,7 +37,7 @@ func TestConsoleInRussian(t *testing.T) {
 	hash, err := auth.HashPassword("anna-password-1")
 	must(err)
 	_, err = a.store.CreateStaff(ctx, handoff.Operator{Login: "anna", Name: "Анна", Role: handoff.RoleOperator,
-		Skills: []string{"general"}, Capacity: 3, Status: handoff.Online}, hash)
+		Skills: []string{"general", "payments"}, Capacity: 3, Status: handoff.Online}, hash)
 	must(err)
 	_, err = a.store.CreateCanned(ctx, store.CannedResponse{Title: "Приветствие", Text: "Здравствуйте! Меня зовут {{operator.name}}, смотрю ваш вопрос. **Важно:** [правила](https://example.com/rules) <b>x</b>", Locale: "ru"})
 	must(err)
@@ -121,7 +121,7 @@ func TestConsoleInRussian(t *testing.T) {
 	  document.querySelectorAll('#conv-head dl.kv dt').forEach((dt) => kv[dt.textContent] = dt.nextElementSibling.textContent);
 	  const bad = [];
 	  if (p.textContent !== pr[p.dataset.priority]) bad.push('priority ' + p.dataset.priority + ' as ' + p.textContent);
-	  if (sk.dataset.skill !== 'general' || sk.textContent !== 'общие вопросы') bad.push('skill as ' + sk.textContent);
+	  if (sk.dataset.skill !== 'payments' || sk.textContent !== 'платежи') bad.push('skill as ' + sk.textContent);
 	  if (st.dataset.status !== 'assigned' || st.textContent !== 'у оператора') bad.push('ticket state as ' + st.textContent);
 	  if (kv['состояние'] !== 'у оператора') bad.push('conversation state as ' + kv['состояние']);
 	  if (!('id игрока' in kv) || !('канал' in kv) || !('сценарий' in kv) || !('шаг' in kv)) bad.push('labels ' + Object.keys(kv));

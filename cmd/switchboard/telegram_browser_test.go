@@ -113,7 +113,7 @@ func TestTelegramLinkInBrowser(t *testing.T) {
 	hash, err := auth.HashPassword("anna-password-1")
 	must(err)
 	_, err = a.store.CreateStaff(context.Background(), handoff.Operator{Login: "anna", Name: "Anna",
-		Role: handoff.RoleOperator, Skills: []string{"general"}, Capacity: 3, Status: handoff.Offline}, hash)
+		Role: handoff.RoleOperator, Skills: []string{"general", "payments"}, Capacity: 3, Status: handoff.Offline}, hash)
 	must(err)
 
 	// The player asks something on the site first; the widget offers Telegram.
