@@ -286,7 +286,7 @@
       e.preventDefault();
       const phrase = input.value.trim();
       if (!phrase) return;
-      const res = await E.attempt(() => E.api("POST", `${E.ED}/classify`, { text: phrase, locale: lang.value }), "Test a phrase");
+      const res = await E.attempt(() => E.whileBuilding(() => E.api("POST", `${E.ED}/classify`, { text: phrase, locale: lang.value })), "Test a phrase");
       if (res) out.replaceChildren(...classifyResult(res));
     };
     return h("form", { class: "test-box", onsubmit: run }, h("h3", { t: "Test a phrase" }),

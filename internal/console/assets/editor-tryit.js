@@ -37,7 +37,6 @@
     "The session had expired: a new one started.": "Сессия истекла: начата новая.",
     "Nothing to record yet.": "Записывать пока нечего.",
     "Working…": "Обработка…",
-    "Building the draft's model…": "Собираю модель черновика…",
   };
   E.addDict({ "Try it": RU["Try it"] }); // the page's tab
   const tr = (s, ...args) => (E.LANG === "ru" && RU[s]
@@ -112,20 +111,6 @@
     reset();
   }
 
-  // whileBuilding runs fn again while the server is still building the
-  // draft's model (503): a large draft can take a minute to train.
-  async function whileBuilding(fn) {
-    for (let tries = 1; ; tries++) {
-      try {
-        return await fn();
-      } catch (e) {
-        if (e.status !== 503 || tries >= 60) throw e;
-        if (tries === 1) E.toast(tr("Building the draft's model…"));
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-      }
-    }
-  }
-
   async function send(msg) {
     if (st.busy) return;
     if (msg.text !== undefined && !msg.text.trim()) { el.input.focus(); return; }
@@ -135,7 +120,7 @@
         if (!st.id) await start();
         let turn;
         try {
-          turn = await whileBuilding(() => E.api("POST", `${E.ED}/tryit/${encodeURIComponent(st.id)}/turns`, msg));
+          turn = await E.whileBuilding(() => E.api("POST", `${E.ED}/tryit/${encodeURIComponent(st.id)}/turns`, msg));
         } catch (e) {
           if (e.status === 422) { showProblems(e.data.problems || []); return; }
           if (e.status !== 404) throw e;
@@ -173,7 +158,7 @@
     const text = el.phrase.value;
     if (!text.trim()) { el.phrase.focus(); return; }
     try {
-      const res = await whileBuilding(() => E.api("POST", `${E.ED}/classify`, { text, locale: st.locale }));
+      const res = await E.whileBuilding(() => E.api("POST", `${E.ED}/classify`, { text, locale: st.locale }));
       showProblems(null);
       renderClassified(res);
     } catch (e) {

@@ -72,6 +72,7 @@
     "Draft discarded.": "Черновик удалён.", "No draft to discard.": "Удалять нечего: черновика нет.",
     "File reverted.": "Правки файла отменены.",
     "Cannot {0}": "Не удалось: {0}", "Cannot reach the server": "Нет связи с сервером",
+    "Building the draft's model…": "Собираю модель черновика…",
     "Diff from previous": "Разница с предыдущей", "Roll back…": "Откатить…",
     "Roll back to version {0}: publishes its files as a new version.": "Откат к версии {0}: её файлы публикуются как новая версия.",
     "Rolled back: version {0} is live.": "Откат выполнен: опубликована версия {0}.",
@@ -202,6 +203,21 @@
       throw new HttpError(res.status, err.message, data);
     }
     return data;
+  }
+
+  // whileBuilding runs fn again while the server is still building the
+  // draft's model (503 with Retry-After): a large draft trains for a
+  // minute or more, and a request waits only 15 s for it.
+  async function whileBuilding(fn) {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (e.status !== 503 || tries >= 90) throw e;
+        if (tries === 1) toast(tr("Building the draft's model…"));
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+    }
   }
 
   async function attempt(fn, what) {
@@ -968,7 +984,7 @@
   // register before the page starts.
   const fileOpenHooks = [];
   window.SBEditor = {
-    API, ED, LANG, $, h, tr, api, attempt, toast, fmtTime, filesURL,
+    API, ED, LANG, $, h, tr, api, attempt, whileBuilding, toast, fmtTime, filesURL,
     me: () => state.me,
     addDict(ru) { if (LANG === "ru") Object.assign(DICT, ru); },
     registerPanel(name, panel) {
