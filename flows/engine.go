@@ -273,10 +273,12 @@ func (t *turn) answer(f *Flow, st *Step) error {
 		if ok {
 			t.feedback(f, st, opt)
 			if opt.Means == "no" && !pressed && t.bareNo() && t.state.Issue == "" && f.Unresolved != "" &&
-				asksIfAnswered(f, st.ID) && f.stepKind(opt.Goto) == KindHandoff {
+				asksAfterArticle(f, st.ID, false) {
 				// A typed "nope" to "did this answer your question?" has
 				// not asked for a person yet: the flow asks what is wrong.
-				return t.exec(f, f.Unresolved)
+				if next, ok := f.Step(opt.Goto); ok && next.Kind == KindHandoff {
+					return t.exec(f, f.Unresolved)
+				}
 			}
 			if opt.Means == "no" {
 				// "didnt work, its stuck pending for a week": a no that

@@ -7,46 +7,26 @@ import "strings"
 // of a kb_answer step of the flow, or the step right after one, and an
 // article was shown on the topic.
 func (t *turn) feedback(f *Flow, st *Step, opt Option) {
-	if opt.Means == "" || len(t.state.Shown) == 0 || !asksAfterArticle(f, st.ID) {
+	if opt.Means == "" || len(t.state.Shown) == 0 || !asksAfterArticle(f, st.ID, true) {
 		return
 	}
 	t.out.Trace.Feedback = &Feedback{Article: t.state.Shown[len(t.state.Shown)-1], Helpful: opt.Means == "yes"}
 }
 
 // asksAfterArticle reports whether step id is where a kb_answer step of f
-// continues once it presented an article.
-func asksAfterArticle(f *Flow, id string) bool {
+// continues once it presented an article: its found target, its next step,
+// or, with problems, its target after the article of a stated problem.
+func asksAfterArticle(f *Flow, id string, problems bool) bool {
 	for i := range f.Steps {
 		a := f.Steps[i]
 		if a.Kind != KindKBAnswer {
 			continue
 		}
-		if a.Found == id || a.Problem == id || a.Found == "" && orNext(a.Next, f.after(a.ID)) == id {
+		if a.Found == id || problems && a.Problem == id || a.Found == "" && orNext(a.Next, f.after(a.ID)) == id {
 			return true
 		}
 	}
 	return false
-}
-
-// asksIfAnswered reports whether step id is where a kb_answer step of f
-// continues after an answer to a question (its found target or next step),
-// not after the article of a stated problem.
-func asksIfAnswered(f *Flow, id string) bool {
-	for i := range f.Steps {
-		a := f.Steps[i]
-		if a.Kind == KindKBAnswer && (a.Found == id || a.Found == "" && orNext(a.Next, f.after(a.ID)) == id) {
-			return true
-		}
-	}
-	return false
-}
-
-// stepKind is the kind of step id of f, or "" when there is none.
-func (f *Flow) stepKind(id string) StepKind {
-	if st, ok := f.Step(id); ok {
-		return st.Kind
-	}
-	return ""
 }
 
 // bareNo reports whether the message is only a no ("nope", "нет,
