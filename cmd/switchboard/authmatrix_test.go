@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -201,16 +200,7 @@ func TestAuthMatrix(t *testing.T) {
 	if a.telegram == nil {
 		t.Fatal("Telegram connector not built")
 	}
-	srv := httptest.NewServer(a.echo)
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { a.telegram.Run(ctx) })
-	t.Cleanup(func() {
-		cancel()
-		wg.Wait()
-		a.webchat.Shutdown()
-		srv.Close()
-	})
+	srv := serveApp(t, a)
 
 	// The table and the router agree, both ways.
 	routes := map[string]bool{}

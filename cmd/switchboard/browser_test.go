@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -71,9 +72,22 @@ func browserWithin(t *testing.T, limit time.Duration) context.Context {
 // demoServer runs the real app in demo mode on a fresh SQLite database.
 func demoServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	a := demoApp(t)
+	return serveApp(t, demoApp(t))
+}
+
+// serveApp serves a over HTTP for the test, with its Telegram connector
+// running when it has one; both stop when the test ends.
+func serveApp(t *testing.T, a *app) *httptest.Server {
+	t.Helper()
 	srv := httptest.NewServer(a.echo)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	if a.telegram != nil {
+		wg.Go(func() { a.telegram.Run(ctx) })
+	}
 	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
 		a.webchat.Shutdown()
 		srv.Close()
 	})

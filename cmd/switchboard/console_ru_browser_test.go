@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,11 +21,7 @@ import (
 func TestConsoleInRussian(t *testing.T) {
 	playerCtx := browser(t)
 	a := presenceApp(t, 30*time.Second)
-	srv := httptest.NewServer(a.echo)
-	t.Cleanup(func() {
-		a.webchat.Shutdown()
-		srv.Close()
-	})
+	srv := serveApp(t, a)
 	ctx := context.Background()
 	must := func(err error) {
 		t.Helper()
@@ -205,11 +200,7 @@ func TestConsoleInRussian(t *testing.T) {
 func TestEditorLandsOnTheirOwnPage(t *testing.T) {
 	ctx := browser(t)
 	a := presenceApp(t, 30*time.Second)
-	srv := httptest.NewServer(a.echo)
-	t.Cleanup(func() {
-		a.webchat.Shutdown()
-		srv.Close()
-	})
+	srv := serveApp(t, a)
 	hash, err := auth.HashPassword("ed-password-123")
 	if err != nil {
 		t.Fatal(err)

@@ -47,13 +47,8 @@ func addStaff(t *testing.T, a *app, login, name string, role handoff.Role, passw
 func editorServer(t *testing.T) (*app, *httptest.Server) {
 	t.Helper()
 	a := demoAppWith(t, nil)
-	srv := httptest.NewServer(a.echo)
-	t.Cleanup(func() {
-		a.webchat.Shutdown()
-		srv.Close()
-	})
 	addStaff(t, a, "eddie", "Eddie", handoff.RoleEditor, "eddie-password-1")
-	return a, srv
+	return a, serveApp(t, a)
 }
 
 // staffLogin logs a member of staff in on the page open in ctx (the console
@@ -94,11 +89,7 @@ const (
 func TestEditorPublishAndRollbackInBrowser(t *testing.T) {
 	ctx := browserWithin(t, 12*time.Minute) // three publishes run every conversation test
 	a := demoAppWith(t, nil)
-	srv := httptest.NewServer(a.echo)
-	t.Cleanup(func() {
-		a.webchat.Shutdown()
-		srv.Close()
-	})
+	srv := serveApp(t, a)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -300,11 +291,7 @@ func setText(ctx context.Context, old, new string) error {
 func TestEditorNotForOperators(t *testing.T) {
 	ctx := browser(t)
 	a := demoAppWith(t, nil)
-	srv := httptest.NewServer(a.echo)
-	t.Cleanup(func() {
-		a.webchat.Shutdown()
-		srv.Close()
-	})
+	srv := serveApp(t, a)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -349,27 +336,17 @@ func TestEditorNotForOperators(t *testing.T) {
 // reverts it, and discards the draft.
 func TestEditorNewDeleteAndDiscardInBrowser(t *testing.T) {
 	ctx := browser(t)
-	a := demoAppWith(t, nil)
-	srv := httptest.NewServer(a.echo)
-	t.Cleanup(func() {
-		a.webchat.Shutdown()
-		srv.Close()
-	})
+	_, srv := editorServer(t)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	hash, err := auth.HashPassword("eddie-password-1")
-	must(err)
-	_, err = a.store.CreateStaff(context.Background(), handoff.Operator{Login: "eddie", Name: "Eddie", Role: handoff.RoleEditor,
-		Status: handoff.Offline}, hash)
-	must(err)
 	must(chromedp.Do(ctx, chromedp.EmulateViewport(1400, 900), chromedp.Navigate(srv.URL+"/console/editor")))
 	must(staffLogin(ctx, "eddie", "eddie-password-1"))
 	must(waitFor(ctx, `!document.querySelector('#app').hidden && !!document.querySelector('#file-tree [data-path="STYLE.md"]')`))
-	_, err = eval[bool](ctx, `(window.confirm = () => true, true)`)
+	_, err := eval[bool](ctx, `(window.confirm = () => true, true)`)
 	must(err)
 
 	// A new article starts from a skeleton and is marked new.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -119,11 +118,7 @@ func eval0(ctx context.Context, expr string) error {
 func TestEditorFormLineEditing(t *testing.T) {
 	ctx := browserWithin(t, 2*time.Minute)
 	a := demoAppWith(t, nil)
-	srv := httptest.NewServer(a.echo)
-	t.Cleanup(func() {
-		a.webchat.Shutdown()
-		srv.Close()
-	})
+	srv := serveApp(t, a)
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/console/editor")); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -19,11 +18,7 @@ func TestHandoffInBrowser(t *testing.T) {
 	playerCtx := browser(t)
 
 	a := demoApp(t)
-	srv := httptest.NewServer(a.echo)
-	t.Cleanup(func() {
-		a.webchat.Shutdown()
-		srv.Close()
-	})
+	srv := serveApp(t, a)
 	hash, err := auth.HashPassword("anna-password-1")
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -56,11 +55,7 @@ func presenceAppEngine(t *testing.T, grace time.Duration) (*app, *flows.Engine) 
 func TestGhostOperatorInBrowser(t *testing.T) {
 	playerCtx := browser(t)
 	a := presenceApp(t, time.Second)
-	srv := httptest.NewServer(a.echo)
-	t.Cleanup(func() {
-		a.webchat.Shutdown()
-		srv.Close()
-	})
+	srv := serveApp(t, a)
 	ctx := context.Background()
 	hash, err := auth.HashPassword("anna-password-1")
 	if err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 
@@ -29,11 +28,7 @@ const cspProbe = `(() => {
 func TestPagesWorkUnderCSPInBrowser(t *testing.T) {
 	ctx := browser(t)
 	a := demoApp(t)
-	srv := httptest.NewServer(a.echo)
-	t.Cleanup(func() {
-		a.webchat.Shutdown()
-		srv.Close()
-	})
+	srv := serveApp(t, a)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {

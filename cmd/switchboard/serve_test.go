@@ -29,11 +29,7 @@ func get(t *testing.T, url string) (int, string) {
 
 func TestHealthReadyAndMetrics(t *testing.T) {
 	a := demoApp(t)
-	srv := httptest.NewServer(a.echo)
-	t.Cleanup(func() {
-		a.webchat.Shutdown()
-		srv.Close()
-	})
+	srv := serveApp(t, a)
 	private := httptest.NewServer(a.metrics)
 	t.Cleanup(private.Close)
 	if code, body := get(t, srv.URL+"/healthz"); code != 200 || body != "ok\n" {

@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -37,16 +36,7 @@ func telegramDemo(t *testing.T) (*app, *httptest.Server, *telegramtest.Server) {
 	if a.telegram == nil {
 		t.Fatal("Telegram connector not built")
 	}
-	srv := httptest.NewServer(a.echo)
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { a.telegram.Run(ctx) })
-	t.Cleanup(func() {
-		cancel()
-		wg.Wait()
-		a.webchat.Shutdown()
-		srv.Close()
-	})
+	srv := serveApp(t, a)
 	return a, srv, fake
 }
 

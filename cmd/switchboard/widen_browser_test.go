@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -23,11 +22,7 @@ import (
 func TestUncoveredCriticalWidensInBrowser(t *testing.T) {
 	playerCtx := browser(t)
 	a, engine := presenceAppEngine(t, 30*time.Second)
-	srv := httptest.NewServer(a.echo)
-	t.Cleanup(func() {
-		a.webchat.Shutdown()
-		srv.Close()
-	})
+	srv := serveApp(t, a)
 	ctx := context.Background()
 	must := func(err error) {
 		t.Helper()

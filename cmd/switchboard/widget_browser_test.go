@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -119,11 +118,7 @@ func TestWidgetGreetingAndCounterInBrowser(t *testing.T) {
 func TestWidgetOperatorMessagesInBrowser(t *testing.T) {
 	playerCtx := browser(t)
 	a := demoApp(t)
-	srv := httptest.NewServer(a.echo)
-	t.Cleanup(func() {
-		a.webchat.Shutdown()
-		srv.Close()
-	})
+	srv := serveApp(t, a)
 	ctx := context.Background()
 	must := func(err error) {
 		t.Helper()
