@@ -51,9 +51,24 @@ func TestEditorFormsInBrowser(t *testing.T) {
 	}
 	editorShot(t, ctx, "forms-intents")
 
-	// Test a phrase with the draft's model.
+	// Test a phrase with the draft's model. The first answer is the
+	// server's "still building" (503, as a large draft gets): the page says
+	// so and asks again.
+	_, err := eval[bool](ctx, `(() => {
+	  const real = window.fetch; let first = true;
+	  window.fetch = (url, opts) => {
+	    if (first && String(url).endsWith('/classify')) {
+	      first = false;
+	      return Promise.resolve(new Response(JSON.stringify({error: {code: 'unavailable', message: "the draft's model is still being built"}}),
+	        {status: 503, headers: {'Content-Type': 'application/json', 'Retry-After': '2'}}));
+	    }
+	    return real(url, opts);
+	  };
+	  return true })()`)
+	must(err)
 	must(chromedp.Do(ctx, chromedp.SendKeys(chromedp.JSPath(`document.querySelector('#test-phrase')`), "how do i top up my balance")))
 	must(click(ctx, `document.querySelector('.test-box button[type=submit]')`))
+	must(waitFor(ctx, `!document.querySelector('#toast').hidden && document.querySelector('#toast').textContent.includes("Building the draft's model")`))
 	must(waitSlow(ctx, `!!document.querySelector('#test-result .ranked li .r-name') && document.querySelector('#test-result .ranked li .r-name').textContent === 'deposit'`))
 
 	// An article: the title changed in the form; the preview shows it.
@@ -86,7 +101,7 @@ func TestEditorFormsInBrowser(t *testing.T) {
 	// Another writer changes the open file (as the inbox or a second tab
 	// does): the next save is refused, the banner says so, and loading the
 	// saved file shows the other change.
-	_, err := chromedp.Run(ctx, chromedp.Evaluate[any](`(async () => {
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[any](`(async () => {
 	  const me = await (await fetch('/console/api/me')).json();
 	  const f = await (await fetch('/console/api/editor/draft/files/settings.yaml')).json();
 	  const r = await fetch('/console/api/editor/draft/files/settings.yaml', {method: 'PUT',
