@@ -22,7 +22,7 @@ var editorAssets embed.FS
 
 // registerEditorPage mounts the editor page and its files.
 func (s *Server) registerEditorPage(e *echo.Echo) {
-	e.GET("/console/editor", editorAsset("assets/editor.html", "text/html; charset=utf-8"))
+	e.GET("/console/editor", asset(editorAssets, "assets/editor.html", "text/html; charset=utf-8"))
 	names, _ := fs.Glob(editorAssets, "assets/editor*")
 	for _, name := range names {
 		var contentType string
@@ -34,13 +34,14 @@ func (s *Server) registerEditorPage(e *echo.Echo) {
 		default:
 			continue
 		}
-		e.GET("/console/"+strings.TrimPrefix(name, "assets/"), editorAsset(name, contentType))
+		e.GET("/console/"+strings.TrimPrefix(name, "assets/"), asset(editorAssets, name, contentType))
 	}
 }
 
-func editorAsset(name, contentType string) echo.HandlerFunc {
+// asset answers with the embedded file name of fsys.
+func asset(fsys embed.FS, name, contentType string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		b, err := editorAssets.ReadFile(name)
+		b, err := fsys.ReadFile(name)
 		if err != nil {
 			return err
 		}

@@ -6,7 +6,6 @@ package console
 import (
 	"embed"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -61,15 +60,16 @@ func New(opts Options) *Server {
 	return &Server{opts: opts, log: opts.Logger, throttle: opts.Throttle.orDefaults()}
 }
 
-//go:embed assets/console.html assets/console.css assets/console.js assets/console-i18n.js
+//go:embed assets/console.html assets/console.css assets/console.js assets/console-i18n.js assets/staff.css
 var assets embed.FS
 
 // Register mounts the console routes on e.
 func (s *Server) Register(e *echo.Echo) {
-	e.GET("/console", s.handlePage)
-	e.GET("/console/console.js", s.handleScript)
-	e.GET("/console/console.css", s.handleStyles)
-	e.GET("/console/console-i18n.js", s.handleTranslations)
+	e.GET("/console", asset(assets, "assets/console.html", "text/html; charset=utf-8"))
+	e.GET("/console/console.js", asset(assets, "assets/console.js", "application/javascript; charset=utf-8"))
+	e.GET("/console/console.css", asset(assets, "assets/console.css", "text/css; charset=utf-8"))
+	e.GET("/console/staff.css", asset(assets, "assets/staff.css", "text/css; charset=utf-8")) // the console's and the editor's base
+	e.GET("/console/console-i18n.js", asset(assets, "assets/console-i18n.js", "application/javascript; charset=utf-8"))
 	e.POST("/console/login", s.handleLogin)
 	e.POST("/console/logout", s.handleLogout, s.session, s.csrf)
 	e.GET("/console/ws", s.handleSocket, s.session, s.can(handoff.ActionHandleTickets))
@@ -100,37 +100,4 @@ func (s *Server) Register(e *echo.Echo) {
 	api.GET("/operators", s.handleOperators, s.can(handoff.ActionTransferToOperator))
 	api.GET("/audit", s.handleAudit, s.can(handoff.ActionManageUsers)) // admins
 	s.registerEditor(api)
-}
-
-func (s *Server) handlePage(c echo.Context) error {
-	b, err := assets.ReadFile("assets/console.html")
-	if err != nil {
-		return err
-	}
-	// Its CSP and frame options come with every /console answer (web.SecurityHeaders).
-	return c.Blob(http.StatusOK, "text/html; charset=utf-8", b)
-}
-
-func (s *Server) handleTranslations(c echo.Context) error {
-	b, err := assets.ReadFile("assets/console-i18n.js")
-	if err != nil {
-		return err
-	}
-	return c.Blob(http.StatusOK, "application/javascript; charset=utf-8", b)
-}
-
-func (s *Server) handleStyles(c echo.Context) error {
-	b, err := assets.ReadFile("assets/console.css")
-	if err != nil {
-		return err
-	}
-	return c.Blob(http.StatusOK, "text/css; charset=utf-8", b)
-}
-
-func (s *Server) handleScript(c echo.Context) error {
-	b, err := assets.ReadFile("assets/console.js")
-	if err != nil {
-		return err
-	}
-	return c.Blob(http.StatusOK, "application/javascript; charset=utf-8", b)
 }
