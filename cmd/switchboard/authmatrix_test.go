@@ -70,6 +70,7 @@ var authMatrix = map[string]amRoute{
 	"GET /console/console.js":  {class: amPublic, ok: 200},
 	"GET /console/console.css": {class: amPublic, ok: 200},
 	"GET /console/staff.css":   {class: amPublic, ok: 200},
+	"GET /console/staff.js":    {class: amPublic, ok: 200},
 	"GET /console/editor":      {class: amPublic, ok: 200},
 	"GET /console/editor.js":   {class: amPublic, ok: 200},
 	"GET /console/editor.css":  {class: amPublic, ok: 200},

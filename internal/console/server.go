@@ -60,7 +60,7 @@ func New(opts Options) *Server {
 	return &Server{opts: opts, log: opts.Logger, throttle: opts.Throttle.orDefaults()}
 }
 
-//go:embed assets/console.html assets/console.css assets/console.js assets/console-i18n.js assets/staff.css
+//go:embed assets/console.html assets/console.css assets/console.js assets/console-i18n.js assets/staff.css assets/staff.js
 var assets embed.FS
 
 // Register mounts the console routes on e.
@@ -69,6 +69,7 @@ func (s *Server) Register(e *echo.Echo) {
 	e.GET("/console/console.js", asset(assets, "assets/console.js", "application/javascript; charset=utf-8"))
 	e.GET("/console/console.css", asset(assets, "assets/console.css", "text/css; charset=utf-8"))
 	e.GET("/console/staff.css", asset(assets, "assets/staff.css", "text/css; charset=utf-8")) // the console's and the editor's base
+	e.GET("/console/staff.js", asset(assets, "assets/staff.js", "application/javascript; charset=utf-8"))
 	e.GET("/console/console-i18n.js", asset(assets, "assets/console-i18n.js", "application/javascript; charset=utf-8"))
 	e.POST("/console/login", s.handleLogin)
 	e.POST("/console/logout", s.handleLogout, s.session, s.csrf)

@@ -47,43 +47,12 @@
   // widget shows them), the browser's choice in English.
   const TIME_LOCALE = LANG === "ru" ? "ru-RU" : [];
 
-  // Translates the page's static text and labels (text nodes and the
-  // placeholder, title and aria-label attributes) once, at start.
-  function translatePage() {
-    document.documentElement.lang = LANG;
-    if (LANG === "en") return;
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const key = n.nodeValue.trim();
-      if (key && I18N[LANG][key]) n.nodeValue = n.nodeValue.replace(key, I18N[LANG][key]);
-    }
-    for (const el of document.querySelectorAll("[placeholder], [title], [aria-label]")) {
-      for (const a of ["placeholder", "title", "aria-label"]) {
-        const v = el.getAttribute(a);
-        if (v && I18N[LANG][v]) el.setAttribute(a, I18N[LANG][v]);
-      }
-    }
-    document.title = tr(document.title);
-  }
+  const translatePage = () => SBStaff.translatePage(LANG, I18N[LANG] || {}, tr);
 
   // ---- small helpers ----------------------------------------------------------
 
-  const $ = (id) => document.getElementById(id);
-
-  // h("div", {class: "x", text: "…", onclick: fn}, child…) builds an element.
-  function h(tag, attrs, ...children) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v == null || v === false) continue;
-      if (k === "class") el.className = v;
-      else if (k === "text") el.textContent = String(v);
-      else if (k === "t") el.textContent = tr(String(v)); // a UI string, translated
-      else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-      else el.setAttribute(k, v === true ? "" : String(v));
-    }
-    for (const c of children) if (c != null && c !== false) el.append(c);
-    return el;
-  }
+  const $ = SBStaff.$;
+  const h = SBStaff.element(tr);
 
   // markdown renders the Markdown that operators, articles and the bot
   // write — paragraphs, "- " lists, **bold**, *italic*, `code`,

@@ -107,40 +107,12 @@
     return out.replace(/\{(\d+)\}/g, (m, i) => (args[i] !== undefined ? String(args[i]) : m));
   }
 
-  function translatePage() {
-    document.documentElement.lang = LANG;
-    if (LANG === "en") return;
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const key = n.nodeValue.trim();
-      if (key && DICT[key]) n.nodeValue = n.nodeValue.replace(key, DICT[key]);
-    }
-    for (const el of document.querySelectorAll("[placeholder], [title], [aria-label]")) {
-      for (const a of ["placeholder", "title", "aria-label"]) {
-        const v = el.getAttribute(a);
-        if (v && DICT[v]) el.setAttribute(a, DICT[v]);
-      }
-    }
-    document.title = tr(document.title);
-  }
+  const translatePage = () => SBStaff.translatePage(LANG, DICT, tr);
 
   // ---- helpers -----------------------------------------------------------------
 
-  const $ = (id) => document.getElementById(id);
-
-  function h(tag, attrs, ...children) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v == null || v === false) continue;
-      if (k === "class") el.className = v;
-      else if (k === "text") el.textContent = String(v);
-      else if (k === "t") el.textContent = tr(String(v));
-      else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-      else el.setAttribute(k, v === true ? "" : String(v));
-    }
-    for (const c of children) if (c != null && c !== false) el.append(c);
-    return el;
-  }
+  const $ = SBStaff.$;
+  const h = SBStaff.element(tr);
 
   function fmtTime(iso) {
     const d = new Date(iso);
