@@ -112,9 +112,10 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 	}
 	var articles []kb.Article
 	var first kb.Excerpt
+	var firstRel float64
 	for _, h := range hits {
 		a, ok := t.rt.Index.Article(h.Locale, h.ArticleID)
-		if !ok {
+		if !ok || len(articles) > 0 && h.Relevance < alsoShare*firstRel {
 			continue
 		}
 		if len(articles) == 0 {
@@ -125,6 +126,7 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 			if first, ok = t.rt.Index.Excerpt(a.Locale, a.ID, query, s.KBMaxChars, skip); !ok {
 				continue // nothing new in the article just shown
 			}
+			firstRel = h.Relevance
 		}
 		articles = append(articles, a)
 	}
@@ -148,6 +150,11 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 	t.present(articles, first)
 	return true, false, nil
 }
+
+// alsoShare is how relevant, as a share of the answer's relevance, another
+// hit must be to be offered beside it: a link that barely matched is noise
+// next to a clear answer.
+const alsoShare = 0.3
 
 // freshFirst puts first the best hit other than the article just shown,
 // when the search ranked that article first but only just (the other

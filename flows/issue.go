@@ -156,10 +156,26 @@ func (p Issues) Stated(locale, text string) bool {
 	}
 	cues := p.Cues[locale]
 	for i := range words {
+		if hedgeAt(words[i:]) {
+			continue
+		}
 		for _, c := range cues {
 			if cueAt(words[i:], strings.Fields(c)) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// hedges start like a stated problem but ask how: "not sure how to
+// deposit" is a how-to question.
+var hedges = [][]string{{"not", "sure"}, {"not", "certain"}}
+
+func hedgeAt(words []string) bool {
+	for _, h := range hedges {
+		if cueAt(words, h) {
+			return true
 		}
 	}
 	return false

@@ -509,7 +509,7 @@ func (t *turn) refersBack() bool {
 // classifier decides.
 func (t *turn) topicAnswers(intent string) (bool, error) {
 	best := func(in string) (kb.Hit, bool, error) {
-		hits, err := t.rt.Index.Search(t.ctx, kb.Query{Locale: t.locale, Text: t.norm, Intent: in, Limit: 1, OnlyIntent: true})
+		hits, err := t.rt.Index.Search(t.ctx, kb.Query{Locale: t.locale, Text: t.norm, Intent: in, Limit: 1, OnlyIntent: true, OwnText: true})
 		if err != nil || len(hits) == 0 {
 			return kb.Hit{}, false, err
 		}
@@ -540,7 +540,7 @@ func (t *turn) topicAnswers(intent string) (bool, error) {
 // the message fully by the minimum-score rule and covers more of it than
 // any article of the topic: the player asked something new.
 func (t *turn) answeredElsewhere() (bool, error) {
-	hits, err := t.rt.Index.Search(t.ctx, kb.Query{Locale: t.locale, Text: t.norm, Limit: 1})
+	hits, err := t.rt.Index.Search(t.ctx, kb.Query{Locale: t.locale, Text: t.norm, Limit: 1, OwnText: true})
 	if err != nil || len(hits) == 0 || hits[0].Score < 1 {
 		return false, err
 	}
@@ -548,7 +548,7 @@ func (t *turn) answeredElsewhere() (bool, error) {
 		return false, nil
 	}
 	on, err := t.rt.Index.Search(t.ctx, kb.Query{Locale: t.locale, Text: t.norm, Intent: t.state.Topic, Limit: 1,
-		IntentMinScore: t.b.Settings.KBIntentMinScore, OnlyIntent: true})
+		IntentMinScore: t.b.Settings.KBIntentMinScore, OnlyIntent: true, OwnText: true})
 	if err != nil {
 		return false, err
 	}

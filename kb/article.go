@@ -31,14 +31,17 @@ const reviewByLayout = "2006-01-02"
 // content/kb/<locale>/<id>.md file and its Markdown body. The same ID in
 // both locales is the same article translated.
 type Article struct {
-	ID       string
-	Locale   string
-	Title    string
-	Tags     []string
-	Intents  []string  // intents the article answers (names from content/intents)
-	ReviewBy time.Time // date the desk re-checks the article; zero when not set
-	Body     string    // Markdown
-	Path     string    // source name for errors, e.g. "content/kb/en/deposit-methods.md"
+	ID      string
+	Locale  string
+	Title   string
+	Tags    []string
+	Intents []string // intents the article answers (names from content/intents)
+	// Questions are what players ask that the article answers, in their
+	// words: they teach the engine's model of articles, never shown.
+	Questions []string
+	ReviewBy  time.Time // date the desk re-checks the article; zero when not set
+	Body      string    // Markdown
+	Path      string    // source name for errors, e.g. "content/kb/en/deposit-methods.md"
 }
 
 // IsLocale reports whether locale is one the knowledge base supports.
@@ -56,7 +59,7 @@ func IsLocale(locale string) bool {
 // matter, YAML syntax errors, unknown or duplicate fields, a missing or
 // empty id, title or locale, an unsupported locale, an id that is not
 // lowercase letters, digits and dashes or does not match the file name,
-// tags or intents that are not lists of strings, a review_by that is not a
+// tags, intents or questions that are not lists of strings, a review_by that is not a
 // YYYY-MM-DD date, and an empty body.
 func ParseArticle(path string, data []byte) (Article, error) {
 	text := strings.TrimPrefix(string(data), "\ufeff")
@@ -111,7 +114,7 @@ func (a *Article) parseFront(front string, offset int) error {
 				return errorAt(a.Path, k.Line+offset, "duplicate field %q (first set on line %d)", k.Value, first.Line+offset)
 			}
 			switch k.Value {
-			case "id", "locale", "title", "tags", "intents", "review_by":
+			case "id", "locale", "title", "tags", "intents", "questions", "review_by":
 			default:
 				return errorAt(a.Path, k.Line+offset, "unknown field %q", k.Value)
 			}
@@ -132,6 +135,9 @@ func (a *Article) parseFront(front string, offset int) error {
 		return err
 	}
 	if a.Intents, err = stringList(a.Path, fields, "intents", offset); err != nil {
+		return err
+	}
+	if a.Questions, err = stringList(a.Path, fields, "questions", offset); err != nil {
 		return err
 	}
 	if err := a.checkIdentity(fields, offset); err != nil {

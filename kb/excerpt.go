@@ -255,11 +255,13 @@ func firstWords(s string, n int) string {
 }
 
 // Passages returns the short texts an article is made of, to learn what
-// questions it answers: its title, tags, section headings, and the
-// sentences and list items of its body (their first passageWords words).
+// questions it answers: its title, tags, the questions players ask it,
+// section headings, and the sentences and list items of its body (their
+// first passageWords words).
 func Passages(a Article) []string {
 	out := []string{a.Title}
 	out = append(out, a.Tags...)
+	out = append(out, a.Questions...)
 	for _, s := range sections(a.Body) {
 		if s.heading != "" {
 			out = append(out, renderInline(s.heading))

@@ -28,10 +28,11 @@ const (
 // ("title_ru", "body_en", …) so that it is analyzed with its locale's
 // analyzer, and a search in one locale never sees the other.
 const (
-	fieldTitle    = "title"
-	fieldTags     = "tags"
-	fieldHeadings = "headings"
-	fieldBody     = "body"
+	fieldTitle     = "title"
+	fieldTags      = "tags"
+	fieldHeadings  = "headings"
+	fieldBody      = "body"
+	fieldQuestions = "questions"
 )
 
 // Options configure an Index.
@@ -228,6 +229,7 @@ func (ix *Index) Close() error {
 func cloneArticle(a Article) Article {
 	a.Tags = slices.Clone(a.Tags)
 	a.Intents = slices.Clone(a.Intents)
+	a.Questions = slices.Clone(a.Questions)
 	return a
 }
 
@@ -243,7 +245,7 @@ func docID(locale, id string) string {
 func newMapping() mapping.IndexMapping {
 	doc := bleve.NewDocumentStaticMapping()
 	for _, loc := range []string{LocaleRU, LocaleEN} {
-		for _, f := range []string{fieldTitle, fieldTags, fieldHeadings, fieldBody} {
+		for _, f := range []string{fieldTitle, fieldTags, fieldHeadings, fieldBody, fieldQuestions} {
 			fm := bleve.NewTextFieldMapping()
 			fm.Analyzer = loc
 			fm.Store = false
@@ -288,11 +290,16 @@ func document(a Article) map[string]any {
 			headings = append(headings, fold(a.Locale, renderInline(s.heading)))
 		}
 	}
+	questions := make([]string, len(a.Questions))
+	for i, q := range a.Questions {
+		questions[i] = fold(a.Locale, q)
+	}
 	return map[string]any{
-		fieldTitle + "_" + a.Locale:    fold(a.Locale, a.Title),
-		fieldTags + "_" + a.Locale:     tags,
-		fieldHeadings + "_" + a.Locale: headings,
-		fieldBody + "_" + a.Locale:     fold(a.Locale, RenderPlain(a.Body)),
+		fieldTitle + "_" + a.Locale:     fold(a.Locale, a.Title),
+		fieldTags + "_" + a.Locale:      tags,
+		fieldHeadings + "_" + a.Locale:  headings,
+		fieldBody + "_" + a.Locale:      fold(a.Locale, RenderPlain(a.Body)),
+		fieldQuestions + "_" + a.Locale: questions,
 	}
 }
 

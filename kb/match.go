@@ -35,6 +35,7 @@ const (
 	boostTags     = 2.5
 	boostHeadings = 2.5
 	boostBody     = 1.0
+	boostQuestion = 1.0
 	boostPrefix   = 0.5 // relative to an exact or one-typo match
 	boostTrunc    = 0.3
 )
@@ -46,7 +47,7 @@ const (
 const (
 	fillerEN = "hi hello hey hiya dear thanks thank thx ty please pls plz kindly help helping " +
 		"can could would should will may might must need needs needed want wants wanted wanna gonna " +
-		"tell know knows like get gets got getting let say says said saying ok okay yes yeah yep " +
+		"tell know knows like get gets got getting let say says said saying ok okay yes yeah yep sure unsure " +
 		"guys anyone someone somebody anybody something anything thing things really just still " +
 		"also already way ever even actually exactly maybe hope question problem problems issue issues work works working happen happened " +
 		"casino northwind"
@@ -141,6 +142,7 @@ func buildQuery(locale string, terms []queryTerm) query.Query {
 		{fieldTags + "_" + locale, boostTags},
 		{fieldHeadings + "_" + locale, boostHeadings},
 		{fieldBody + "_" + locale, boostBody},
+		{fieldQuestions + "_" + locale, boostQuestion},
 	}
 	perTerm := make([]query.Query, 0, len(terms))
 	for _, t := range terms {
@@ -195,23 +197,29 @@ func termQuery(t queryTerm, field string, boost float64) query.Query {
 }
 
 // termCredits returns, for each query term, the best credit it earns from
-// the terms a hit matched in any field, and in its title or tags.
-func termCredits(terms []queryTerm, locale string, locs search.FieldTermLocationMap) (all, title []float64) {
+// the terms a hit matched in any field, in the article's own text (any
+// field but its questions), and in its title or tags.
+func termCredits(terms []queryTerm, locale string, locs search.FieldTermLocationMap) (all, own, title []float64) {
 	all = make([]float64, len(terms))
+	own = make([]float64, len(terms))
 	title = make([]float64, len(terms))
 	for field, byTerm := range locs {
 		strong := field == fieldTitle+"_"+locale || field == fieldTags+"_"+locale
+		question := field == fieldQuestions+"_"+locale
 		for m := range byTerm {
 			for j, t := range terms {
 				c := credit(t, m)
 				all[j] = max(all[j], c)
+				if !question {
+					own[j] = max(own[j], c)
+				}
 				if strong {
 					title[j] = max(title[j], c)
 				}
 			}
 		}
 	}
-	return all, title
+	return all, own, title
 }
 
 // credit is how well query term q matches article term m (see the

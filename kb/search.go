@@ -42,6 +42,11 @@ type Query struct {
 	OnlyIntent bool
 	// Exclude never returns these articles (the one just shown).
 	Exclude []string
+	// OwnText scores articles on their own text only, not on their
+	// questions (Article.Questions): to compare how well articles of
+	// different topics cover a message, where the questions' everyday
+	// verbs ("can I take…", "do you take…") would blur the difference.
+	OwnText bool
 }
 
 // Hit is an article that answers a query.
@@ -111,6 +116,13 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 			return nil, err
 		}
 		ix.cache.put(key, cands)
+	}
+	if q.OwnText {
+		own := make([]candidate, len(cands))
+		for i, c := range cands {
+			own[i], own[i].score = c, c.ownScore
+		}
+		cands = own
 	}
 	// An article passes the minimum-score rule, or lists the query's intent
 	// and reaches the intent-scoped bar (then the hit is Scoped).
@@ -193,6 +205,7 @@ type candidate struct {
 	*entry
 	relevance float64 // bleve's
 	score     float64 // Hit.Score
+	ownScore  float64 // the same on the article's own text (Query.OwnText)
 	anchored  bool    // a query term matches the title or tags
 	weighted  float64 // score with each term weighted by its rarity among the articles (idf)
 	strong    float64 // the same share for the title and tags alone
@@ -220,7 +233,7 @@ func (ix *Index) candidates(ctx context.Context, locale, text string) ([]candida
 		}
 		return nil, fmt.Errorf("kb: search: %w", err)
 	}
-	credits := make([][2][]float64, 0, len(res.Hits))
+	credits := make([][3][]float64, 0, len(res.Hits))
 	entries := make([]*entry, 0, len(res.Hits))
 	scores := make([]float64, 0, len(res.Hits))
 	df := make([]float64, len(terms))
@@ -229,13 +242,13 @@ func (ix *Index) candidates(ctx context.Context, locale, text string) ([]candida
 		if !ok {
 			continue
 		}
-		all, title := termCredits(terms, locale, h.Locations)
+		all, own, title := termCredits(terms, locale, h.Locations)
 		for j := range terms {
 			if all[j] > 0 {
 				df[j]++
 			}
 		}
-		credits = append(credits, [2][]float64{all, title})
+		credits = append(credits, [3][]float64{all, own, title})
 		entries = append(entries, e)
 		scores = append(scores, h.Score)
 	}
@@ -248,15 +261,17 @@ func (ix *Index) candidates(ctx context.Context, locale, text string) ([]candida
 	}
 	out := make([]candidate, 0, len(entries))
 	for i, e := range entries {
-		all, title := credits[i][0], credits[i][1]
+		all, own, title := credits[i][0], credits[i][1], credits[i][2]
 		c := candidate{entry: e, relevance: scores[i]}
 		for j := range terms {
 			c.score += all[j]
+			c.ownScore += own[j]
 			c.weighted += all[j] * idf[j]
 			c.strong += title[j] * idf[j]
 			c.anchored = c.anchored || title[j] > 0
 		}
 		c.score /= float64(len(terms))
+		c.ownScore /= float64(len(terms))
 		c.weighted /= idfSum
 		c.strong /= idfSum
 		out = append(out, c)

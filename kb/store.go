@@ -26,7 +26,7 @@ const (
 	markerName     = "kb-index.json"
 	bleveDirName   = "bleve"
 	buildPrefix    = ".kb-build-"
-	indexFormat    = 2 // bump when the mapping or the indexed documents change
+	indexFormat    = 3 // bump when the mapping or the indexed documents change
 	maxVersionName = 64
 	staleBuildAge  = time.Hour // an unfinished build this old was abandoned
 )
@@ -251,7 +251,7 @@ func fingerprint(articles []Article) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "kb-index-format %d\n", indexFormat)
 	for _, a := range sorted {
-		enc, _ := json.Marshal([]any{a.Locale, a.ID, a.Title, a.Tags, a.Body})
+		enc, _ := json.Marshal([]any{a.Locale, a.ID, a.Title, a.Tags, a.Body, a.Questions})
 		h.Write(enc)
 		h.Write([]byte{'\n'})
 	}
