@@ -71,9 +71,11 @@ func TestEditorFormsInBrowser(t *testing.T) {
 	must(waitFor(ctx, `!document.querySelector('#toast').hidden && document.querySelector('#toast').textContent.includes("Building the draft's model")`))
 	must(waitSlow(ctx, `!!document.querySelector('#test-result .ranked li .r-name') && document.querySelector('#test-result .ranked li .r-name').textContent === 'deposit'`))
 
-	// An article: the title changed in the form; the preview shows it.
+	// An article: the title changed in the form; the preview shows it; the
+	// questions players ask are listed.
 	must(click(ctx, `document.querySelector('#file-tree [data-path="kb/en/deposit-methods.md"]')`))
 	must(waitFor(ctx, `!!document.querySelector('#fm-title') && !!document.querySelector('#article-preview h1') && document.querySelector('#article-preview h1').textContent.length > 0`))
+	must(waitFor(ctx, `Array.from(document.querySelectorAll('#fm-questions li')).some(li => li.textContent === 'how do i deposit')`))
 	must(eval0(ctx, `(() => { const i = document.querySelector('#fm-title'); i.value = 'Deposit methods: cards, wallets, crypto'; i.dispatchEvent(new Event('change')); })()`))
 	must(waitFor(ctx, `document.querySelector('#article-preview h1').textContent === 'Deposit methods: cards, wallets, crypto'`))
 	must(waitFor(ctx, saved))

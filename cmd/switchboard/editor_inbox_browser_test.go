@@ -43,7 +43,8 @@ func inboxPlayerSays(t *testing.T, srvURL, player, text string) {
 // question it cannot answer and one other; an editor opens Missed, sees
 // the three as one group, adds one to the oos intent's examples, and the
 // draft intents file has it while the group leaves the "new" list; the
-// page in Russian; "Start article" opens a new draft article.
+// page in Russian; "Start article" opens a new draft article; a message
+// added as a question lands in the chosen article's questions.
 func TestEditorInboxInBrowser(t *testing.T) {
 	ctx := browser(t)
 	a, srv := editorServer(t)
@@ -53,13 +54,13 @@ func TestEditorInboxInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for i, text := range []string{"Do you sell pizza?", "do you sell pizza", "Do you sell pizza slices?", "what is the weather on Mars"} {
+	for i, text := range []string{"Do you sell pizza?", "do you sell pizza", "Do you sell pizza slices?", "what is the weather on Mars", "tell me a joke about penguins"} {
 		inboxPlayerSays(t, srv.URL, fmt.Sprintf("inbox-player-%d", i), text)
 	}
 	misses, _, err := a.store.Misses(context.Background(), store.MissQuery{Since: time.Now().Add(-time.Hour), SwitchThreshold: 0.7})
 	must(err)
-	if len(misses) != 4 {
-		t.Fatalf("the bot missed %d of the 4 messages: %+v", len(misses), misses)
+	if len(misses) != 5 {
+		t.Fatalf("the bot missed %d of the 5 messages: %+v", len(misses), misses)
 	}
 
 	must(chromedp.Do(ctx, chromedp.EmulateViewport(1280, 860)))
@@ -69,7 +70,7 @@ func TestEditorInboxInBrowser(t *testing.T) {
 	must(click(ctx, `document.querySelector('#tab-inbox')`))
 	const pizza = `Array.from(document.querySelectorAll('#inbox-panel .inbox-group')).find(g => g.querySelector('.inbox-title').textContent.toLowerCase().includes('pizza'))`
 	must(waitFor(ctx, `!!`+pizza+` && `+pizza+`.querySelector('.inbox-count').textContent === '3' && `+
-		`document.querySelectorAll('#inbox-panel .inbox-group').length === 2 && `+pizza+`.querySelector('.inbox-intent').options.length > 5`))
+		`document.querySelectorAll('#inbox-panel .inbox-group').length === 3 && `+pizza+`.querySelector('.inbox-intent').options.length > 5`))
 	must(os.MkdirAll("/tmp/shots", 0o755))
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	must(err)
@@ -82,7 +83,7 @@ func TestEditorInboxInBrowser(t *testing.T) {
 		t.Fatal("the intent picker has no oos")
 	}
 	must(click(ctx, pizza+`.querySelector('.inbox-apply')`))
-	must(waitFor(ctx, `!`+pizza+` && document.querySelectorAll('#inbox-panel .inbox-group').length === 1`))
+	must(waitFor(ctx, `!`+pizza+` && document.querySelectorAll('#inbox-panel .inbox-group').length === 2`))
 	content, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(async () =>
 	  (await (await fetch('/console/api/editor/draft/files/intents/en.yaml')).json()).content)()`, chromedp.EvalAwaitPromise))
 	must(err)
@@ -91,6 +92,23 @@ func TestEditorInboxInBrowser(t *testing.T) {
 			t.Errorf("the draft intents/en.yaml lacks %q", want)
 		}
 	}
+	// Added as a question to an article (the mechanics: any article will do).
+	const penguins = `Array.from(document.querySelectorAll('#inbox-panel .inbox-group')).find(g => g.querySelector('.inbox-title').textContent.includes('penguins'))`
+	ok, err = eval[bool](ctx, `(() => { const s = `+penguins+`.querySelector('.inbox-article-pick'); s.value = 'support-channels';
+	  return s.value === 'support-channels' })()`)
+	must(err)
+	if !ok {
+		t.Fatal("the article picker has no support-channels")
+	}
+	must(click(ctx, penguins+`.querySelector('.inbox-example-question')`))
+	must(waitFor(ctx, `!`+penguins+` && document.querySelectorAll('#inbox-panel .inbox-group').length === 1`))
+	content, err = chromedp.Run(ctx, chromedp.Evaluate[string](`(async () =>
+	  (await (await fetch('/console/api/editor/draft/files/kb/en/support-channels.md')).json()).content)()`, chromedp.EvalAwaitPromise))
+	must(err)
+	if !bytes.Contains([]byte(content), []byte("  - tell me a joke about penguins\n")) {
+		t.Errorf("the draft article lacks the question:\n%s", content)
+	}
+
 	// Applied, the group is listed under "Applied".
 	_, err = eval[bool](ctx, `(() => { const s = document.querySelector('#inbox-state'); s.value = 'applied';
 	  return s.dispatchEvent(new Event('change')) })()`)

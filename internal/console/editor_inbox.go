@@ -108,7 +108,8 @@ func inboxIDs(field string, ids []int64, required bool) error {
 type inboxApplyBody struct {
 	MessageIDs []int64 `json:"message_ids"`
 	AlsoIDs    []int64 `json:"also_ids"`
-	Intent     string  `json:"intent"`
+	Intent     string  `json:"intent"`  // add the texts to this intent's examples,
+	Article    string  `json:"article"` // or to this article's questions
 }
 
 func (s *Server) handleInboxApply(c echo.Context) error {
@@ -128,10 +129,18 @@ func (s *Server) handleInboxApply(c echo.Context) error {
 	if len(req.MessageIDs)+len(req.AlsoIDs) > editor.MaxInboxIDs {
 		return chat.Errorf(chat.EINVALID, "at most %d message ids in all", editor.MaxInboxIDs)
 	}
-	if req.Intent == "" {
-		return chat.Errorf(chat.EINVALID, "intent required")
+	var a editor.Applied
+	var err error
+	switch {
+	case req.Intent != "" && req.Article != "":
+		return chat.Errorf(chat.EINVALID, "intent or article, not both")
+	case req.Article != "":
+		a, err = s.opts.Editor.ApplyQuestion(c.Request().Context(), staff(c), req.MessageIDs, req.AlsoIDs, req.Article)
+	case req.Intent != "":
+		a, err = s.opts.Editor.ApplyIntent(c.Request().Context(), staff(c), req.MessageIDs, req.AlsoIDs, req.Intent)
+	default:
+		return chat.Errorf(chat.EINVALID, "intent required (or article)")
 	}
-	a, err := s.opts.Editor.ApplyIntent(c.Request().Context(), staff(c), req.MessageIDs, req.AlsoIDs, req.Intent)
 	if err != nil {
 		return err
 	}

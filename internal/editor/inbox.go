@@ -168,6 +168,37 @@ func (s *Service) ApplyIntent(ctx context.Context, ed handoff.Operator, ids, als
 	if intent == "" {
 		return Applied{}, chat.Errorf(chat.EINVALID, "intent required")
 	}
+	return s.applyTexts(ctx, ed, ids, also, "intent:"+intent,
+		func(locale string) string { return "intents/" + locale + ".yaml" },
+		func(src []byte, path, text string) ([]byte, bool, error) {
+			return appendIntentExample(src, path, intent, text)
+		})
+}
+
+// ApplyQuestion adds the texts of the messages ids to the questions of
+// article (kb.Article.Questions) in ed's draft, each to the article of
+// its locale, and marks them and the messages also applied as
+// "question:ID", like ApplyIntent: the bot then learns that players who
+// ask so mean this article. An article the draft does not have in a
+// message's locale is refused.
+func (s *Service) ApplyQuestion(ctx context.Context, ed handoff.Operator, ids, also []int64, article string) (Applied, error) {
+	article = strings.TrimSpace(article)
+	if article == "" {
+		return Applied{}, chat.Errorf(chat.EINVALID, "article required")
+	}
+	if strings.ContainsAny(article, "/\\.") {
+		return Applied{}, chat.Errorf(chat.EINVALID, "article %q is not an article id", article)
+	}
+	return s.applyTexts(ctx, ed, ids, also, "question:"+article,
+		func(locale string) string { return "kb/" + locale + "/" + article + ".md" },
+		appendArticleQuestion)
+}
+
+// applyTexts adds the texts of the messages ids to the draft file of each
+// one's locale with add, and marks them and also applied as resolution;
+// one transaction (ECONFLICT if the draft's files changed since read).
+func (s *Service) applyTexts(ctx context.Context, ed handoff.Operator, ids, also []int64, resolution string,
+	file func(locale string) string, add func(src []byte, path, text string) ([]byte, bool, error)) (Applied, error) {
 	if len(ids)+len(also) == 0 {
 		return Applied{}, chat.Errorf(chat.EINVALID, "message_ids required")
 	}
@@ -188,7 +219,7 @@ func (s *Service) ApplyIntent(ctx context.Context, ed handoff.Operator, ids, als
 	var out Applied
 	changed := map[string][]byte{}
 	for _, m := range misses {
-		p := "intents/" + m.Locale + ".yaml"
+		p := file(m.Locale)
 		src, ok := changed[p]
 		if !ok {
 			if src, ok = d.files[p]; !ok {
@@ -199,7 +230,7 @@ func (s *Service) ApplyIntent(ctx context.Context, ed handoff.Operator, ids, als
 		if text == "" {
 			continue
 		}
-		next, added, err := appendIntentExample(src, p, intent, text)
+		next, added, err := add(src, p, text)
 		if err != nil {
 			return Applied{}, err
 		}
@@ -214,7 +245,7 @@ func (s *Service) ApplyIntent(ctx context.Context, ed handoff.Operator, ids, als
 		return Applied{}, err
 	}
 	out.Files = slices.Sorted(maps.Keys(changed))
-	out.Marked, err = s.store.ResolveMisses(ctx, actor(ed), all, store.MissApplied, "intent:"+intent, edit)
+	out.Marked, err = s.store.ResolveMisses(ctx, actor(ed), all, store.MissApplied, resolution, edit)
 	if err != nil {
 		return Applied{}, err
 	}

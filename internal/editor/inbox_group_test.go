@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-support/switchboard/internal/chat"
 	"github.com/switchboard-support/switchboard/internal/store"
 )
 
@@ -183,4 +184,31 @@ func BenchmarkInboxGrouping(b *testing.B) {
 		groups = GroupMisses(ms)
 	}
 	b.ReportMetric(float64(len(groups)), "groups")
+}
+
+func TestAppendArticleQuestion(t *testing.T) {
+	none := "---\nid: deposit-methods\nlocale: en\ntitle: Deposit methods\ntags: [deposit]\n---\nBody.\n"
+	some := "---\r\nid: deposit-methods\r\nlocale: en\r\ntitle: Deposit methods\r\nquestions:\r\n  - \"can i pay by card\"\r\nreview_by: 2027-01-01\r\n---\r\nBody.\r\n"
+	for _, c := range []struct {
+		name, src, text, want string
+		added                 bool
+	}{
+		{"first question", none, "can I pay: with PayPal?", "---\nid: deposit-methods\nlocale: en\ntitle: Deposit methods\ntags: [deposit]\nquestions:\n  - 'can I pay: with PayPal?'\n---\nBody.\n", true},
+		{"after the last, quoted like it, CRLF kept", some, "пополнить через киви", "---\r\nid: deposit-methods\r\nlocale: en\r\ntitle: Deposit methods\r\nquestions:\r\n  - \"can i pay by card\"\r\n  - \"пополнить через киви\"\r\nreview_by: 2027-01-01\r\n---\r\nBody.\r\n", true},
+		{"already there", some, "Can I pay by card", some, false},
+	} {
+		out, added, err := appendArticleQuestion([]byte(c.src), "kb/en/deposit-methods.md", c.text)
+		if err != nil || string(out) != c.want || added != c.added {
+			t.Errorf("%s: added %v, %v\n%q\nwant\n%q", c.name, added, err, out, c.want)
+		}
+	}
+	for name, src := range map[string]string{
+		"no front matter": "Body only\n",
+		"flow list":       "---\nid: deposit-methods\nlocale: en\ntitle: T\nquestions: [a, b]\n---\nBody.\n",
+		"not a list":      "---\nid: deposit-methods\nlocale: en\ntitle: T\nquestions: a\n---\nBody.\n",
+	} {
+		if _, _, err := appendArticleQuestion([]byte(src), "kb/en/deposit-methods.md", "x y"); chat.ErrorCode(err) != chat.EINVALID {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
 }

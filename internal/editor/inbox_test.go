@@ -242,3 +242,52 @@ func TestInboxActionsAreAtomic(t *testing.T) {
 		}
 	})
 }
+
+// TestInboxApplyQuestion: messages added to an article's questions land in
+// the draft's article of each one's locale, and are marked applied.
+func TestInboxApplyQuestion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := setup(t, s)
+		ctx := context.Background()
+		oos := store.TurnRecord{Classified: true, OutOfScope: true, Confidence: 0.1}
+		en := playerTurn(t, s, "qa", "en", "can i top up with skrill", oos)
+		ru := playerTurn(t, s, "qb", "ru", "можно закинуть через скрилл", oos)
+		again := playerTurn(t, s, "qc", "en", "Can I top up with Skrill", oos)
+
+		if _, err := f.svc.ApplyQuestion(ctx, f.ann, []int64{en}, nil, "no-such-article"); chat.ErrorCode(err) != chat.EINVALID {
+			t.Errorf("unknown article: %v", err)
+		}
+		if _, err := f.svc.ApplyQuestion(ctx, f.ann, []int64{en}, nil, "../settings"); chat.ErrorCode(err) != chat.EINVALID {
+			t.Errorf("a path for an article: %v", err)
+		}
+		got, err := f.svc.ApplyQuestion(ctx, f.ann, []int64{en, ru, again}, nil, "deposit-methods")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got.Files, []string{"kb/en/deposit-methods.md", "kb/ru/deposit-methods.md"}) || got.Marked != 3 ||
+			!slices.Equal(got.Added, []string{"can i top up with skrill", "можно закинуть через скрилл"}) {
+			t.Errorf("applied = %+v", got)
+		}
+		files, _, err := f.svc.Files(ctx, f.ann)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "intents: [deposit]\nreview_by: 2027-05-31\nquestions:\n  - can i top up with skrill\n---\n"; !strings.Contains(string(files["kb/en/deposit-methods.md"]), want) {
+			t.Errorf("draft article:\n%s", files["kb/en/deposit-methods.md"])
+		}
+		if ch, err := f.svc.Validate(ctx, f.ann); err != nil || !ch.OK {
+			t.Errorf("draft after adding questions: %+v %v", ch, err)
+		}
+		in, err := f.svc.Inbox(ctx, editor.InboxQuery{Since: time.Now().Add(-time.Hour), State: store.MissApplied})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range in.Groups {
+			for _, e := range g.Examples {
+				if e.Applied != "question:deposit-methods" {
+					t.Errorf("%q applied as %q", e.Text, e.Applied)
+				}
+			}
+		}
+	})
+}

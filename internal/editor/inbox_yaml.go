@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboard-support/switchboard/internal/chat"
 	"github.com/switchboard-support/switchboard/internal/redact"
+	"github.com/switchboard-support/switchboard/kb"
 )
 
 // inboxExampleText is a message as an intent example or a title: one line,
@@ -37,13 +38,24 @@ func appendIntentExample(src []byte, path, intent, text string) (out []byte, add
 	if err != nil {
 		return nil, false, err
 	}
+	return appendListItem(src, path, list, "the examples of "+intent, text, func(out []byte) (*yaml.Node, error) {
+		return inboxIntentList(out, path, intent)
+	})
+}
+
+// appendListItem adds text to list, a block list of src, as a new "  - text"
+// line after its last item, quoted as that item is (or plain when YAML
+// reads it back unchanged), leaving every other byte as it was; what names
+// the list in errors, and reread finds it again in the result. An item
+// already there (ignoring case) adds nothing: added is false.
+func appendListItem(src []byte, path string, list *yaml.Node, what, text string, reread func([]byte) (*yaml.Node, error)) (out []byte, added bool, err error) {
 	for _, it := range list.Content {
 		if strings.EqualFold(strings.TrimSpace(it.Value), text) {
 			return src, false, nil
 		}
 	}
 	if list.Style&yaml.FlowStyle != 0 || len(list.Content) == 0 {
-		return nil, false, chat.Errorf(chat.EINVALID, "%s:%d: the examples of %s are not a block list (\"  - text\" lines); add it in the file", path, list.Line, intent)
+		return nil, false, chat.Errorf(chat.EINVALID, "%s:%d: %s are not a block list (\"  - text\" lines); add it in the file", path, list.Line, what)
 	}
 	last := list.Content[len(list.Content)-1]
 	lines := strings.SplitAfter(string(src), "\n")
@@ -52,7 +64,7 @@ func appendIntentExample(src []byte, path, intent, text string) (out []byte, add
 		prefix = string(rs[:last.Column-1])
 	}
 	if strings.TrimSpace(prefix) != "-" {
-		return nil, false, chat.Errorf(chat.EINVALID, "%s:%d: cannot tell how the examples of %s are indented; add it in the file", path, last.Line, intent)
+		return nil, false, chat.Errorf(chat.EINVALID, "%s:%d: cannot tell how %s are indented; add it in the file", path, last.Line, what)
 	}
 	dash := len(prefix) - len(strings.TrimLeft(prefix, " "))
 	at := last.Line // the line after the item, past a multi-line item's continuation
@@ -66,9 +78,9 @@ func appendIntentExample(src []byte, path, intent, text string) (out []byte, add
 	line := prefix + inboxQuoteLike(last.Style, text) + eol
 	lines = append(lines[:at], append([]string{line}, lines[at:]...)...)
 	out = []byte(strings.Join(lines, ""))
-	check, err := inboxIntentList(out, path, intent)
+	check, err := reread(out)
 	if err != nil || len(check.Content) != len(list.Content)+1 || check.Content[len(check.Content)-1].Value != text {
-		return nil, false, chat.Errorf(chat.EINVALID, "%s: could not add %q under %s; add it in the file", path, text, intent)
+		return nil, false, chat.Errorf(chat.EINVALID, "%s: could not add %q to %s; add it in the file", path, text, what)
 	}
 	return out, true, nil
 }
@@ -89,19 +101,32 @@ func inboxIntentList(src []byte, path, intent string) (*yaml.Node, error) {
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		return nil, chat.Errorf(chat.EINVALID, "%s does not parse: %v", path, err)
 	}
-	if len(doc.Content) == 1 && doc.Content[0].Kind == yaml.MappingNode {
-		m := doc.Content[0]
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			if m.Content[i].Value != intent {
-				continue
-			}
+	list, line, found := mappingList(&doc, intent)
+	switch {
+	case !found:
+		return nil, chat.Errorf(chat.EINVALID, "unknown intent %q: %s has no such intent", intent, path)
+	case list == nil:
+		return nil, chat.Errorf(chat.EINVALID, "%s:%d: %s is not a list of examples", path, line, intent)
+	}
+	return list, nil
+}
+
+// mappingList finds key in a document that is a mapping: its value when
+// that is a list (else nil), the key's line, and whether the key is there.
+func mappingList(doc *yaml.Node, key string) (list *yaml.Node, line int, found bool) {
+	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, 0, false
+	}
+	m := doc.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
 			if v := m.Content[i+1]; v.Kind == yaml.SequenceNode {
-				return v, nil
+				return v, m.Content[i].Line, true
 			}
-			return nil, chat.Errorf(chat.EINVALID, "%s:%d: %s is not a list of examples", path, m.Content[i].Line, intent)
+			return nil, m.Content[i].Line, true
 		}
 	}
-	return nil, chat.Errorf(chat.EINVALID, "unknown intent %q: %s has no such intent", intent, path)
+	return nil, 0, false
 }
 
 // inboxQuoteLike writes s as a YAML scalar in the style of a sibling item.
@@ -177,4 +202,61 @@ func articleSlug(text string) string {
 		return "article"
 	}
 	return out
+}
+
+// appendArticleQuestion adds text to the questions of an article file
+// (kb.Article.Questions): after the last one, or as a new "questions:"
+// list at the end of the front matter when the article has none, leaving
+// every other byte as it was. A question already there adds nothing.
+func appendArticleQuestion(src []byte, path, text string) (out []byte, added bool, err error) {
+	lines := strings.SplitAfter(string(src), "\n")
+	end := -1
+	for i := 1; i < len(lines) && strings.TrimRight(lines[0], " \t\r\n") == "---"; i++ {
+		if strings.TrimRight(lines[i], " \t\r\n") == "---" {
+			end = i
+			break
+		}
+	}
+	if end < 0 {
+		return nil, false, chat.Errorf(chat.EINVALID, "%s has no front matter; add the question in the file", path)
+	}
+	front := []byte(strings.Join(lines[1:end], ""))
+	list, err := frontMatterList(front, path, "questions")
+	if err != nil {
+		return nil, false, err
+	}
+	if list == nil {
+		eol := lineEnding(src)
+		front = append(front, "questions:"+eol+"  - "+yamlPlainOrQuoted(text)+eol...)
+	} else {
+		var ok bool
+		if front, ok, err = appendListItem(front, path, list, "the questions", text, func(out []byte) (*yaml.Node, error) {
+			return frontMatterList(out, path, "questions")
+		}); err != nil || !ok {
+			return src, false, err
+		}
+	}
+	out = []byte(lines[0] + string(front) + strings.Join(lines[end:], ""))
+	a, err := kb.ParseArticle(path, out)
+	if err != nil || len(a.Questions) == 0 || a.Questions[len(a.Questions)-1] != text {
+		return nil, false, chat.Errorf(chat.EINVALID, "%s: could not add the question %q; add it in the file", path, text)
+	}
+	return out, true, nil
+}
+
+// frontMatterList finds the list field key of an article's front matter;
+// nil when the article has none.
+func frontMatterList(front []byte, path, key string) (*yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(front, &doc); err != nil {
+		return nil, chat.Errorf(chat.EINVALID, "%s: the front matter does not parse: %v", path, err)
+	}
+	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, chat.Errorf(chat.EINVALID, "%s: the front matter is not a mapping of fields", path)
+	}
+	list, line, found := mappingList(&doc, key)
+	if found && list == nil {
+		return nil, chat.Errorf(chat.EINVALID, "%s:%d: %s is not a list", path, line+1, key)
+	}
+	return list, nil
 }

@@ -22,6 +22,9 @@
     "This example is already there.": "Такой пример уже есть.",
     "Front matter": "Заголовок статьи", "Title": "Заголовок", "Tags": "Теги", "Intents": "Интенты",
     "Review by": "Проверить до", "comma-separated": "через запятую",
+    "Questions players ask: {0}": "Вопросы игроков: {0}",
+    "The bot learns from them which article players mean. Edit them in the text view, or add missed messages from the Missed tab.":
+      "По ним бот узнаёт, какую статью имеет в виду игрок. Правьте их в текстовом режиме или добавляйте пропущенные сообщения на вкладке «Пропущенное».",
     "Preview": "Предпросмотр", "The review date has passed: check the article and set a new date.": "Срок проверки прошёл: проверьте статью и поставьте новую дату.",
     "Review due within 14 days.": "Проверка нужна в ближайшие 14 дней.",
     "This article has no front matter: add it in the text view.": "У статьи нет заголовка (front matter): добавьте его в текстовом режиме.",
@@ -354,11 +357,24 @@
       h("fieldset", { class: "front-matter" }, h("legend", { t: "Front matter" }),
         field("title", "Title"), field("tags", "Tags", { list: true }), field("intents", "Intents", { list: true }),
         field("review_by", "Review by", { type: "date" }),
+        questionsView(src),
         due < 0 ? h("p", { class: "banner warn", t: "The review date has passed: check the article and set a new date." })
           : due < 14 ? h("p", { class: "banner", t: "Review due within 14 days." }) : null),
       h("h3", { t: "Preview" }), preview);
     const title = unquote((fm.keys.get("title") || {}).value || "");
     preview.replaceChildren(h("h1", { text: title }), ...markdown(fm.body));
+  }
+
+  // questionsView lists the article's questions (the player phrasings the
+  // bot learns the article from); they are edited in the text view or
+  // added from the Missed tab.
+  function questionsView(src) {
+    const m = /^questions:[ \t]*\n((?:[ \t]+-[^\n]*\n?)+)/m.exec(src.split(/\n---\n/)[0]);
+    const items = m ? m[1].split("\n").map((l) => unquote(l.replace(/^\s*-\s*/, "").trim())).filter(Boolean) : [];
+    return h("div", { class: "questions", id: "fm-questions" },
+      h("span", { text: tr("Questions players ask: {0}", items.length) }),
+      items.length ? h("ul", null, ...items.map((q) => h("li", { text: q }))) : null,
+      h("p", { class: "hint", t: "The bot learns from them which article players mean. Edit them in the text view, or add missed messages from the Missed tab." }));
   }
 
   // markdown renders the subset articles use — headings, paragraphs, lists,

@@ -31,12 +31,17 @@
     "start an article": "начать статью", "dismiss the messages": "отклонить сообщения",
     "Every new message of the group": "Все новые сообщения группы", "Examples": "Примеры", "at {0}": "{0}",
     "Add the group to examples": "Добавить группу в примеры", "Dismiss the group": "Отклонить группу",
+    "Article": "Статья", "Add as a question": "Добавить как вопрос", "Add the group as questions": "Добавить группу как вопросы",
+    "Pick an article first.": "Сначала выберите статью.", "add the questions": "добавить вопросы",
+    "Already a question; marked applied.": "Уже есть среди вопросов; отмечено как применённое.",
+    "Players who ask so mean this article: the bot learns it from the article's questions.":
+      "Игроки, которые так спрашивают, имеют в виду эту статью: бот учится по вопросам статьи.",
   });
 
   const panel = E.$("inbox-panel");
   const REASONS = { out_of_scope: "out of scope", low_confidence: "low confidence", not_helpful: "didn't help",
     handoff_no_answer: "handoff without an answer" };
-  const state = { filter: "new", days: "30", sort: "count", intents: [], loading: null };
+  const state = { filter: "new", days: "30", sort: "count", intents: [], articles: [], loading: null };
 
   const select = (id, label, value, options, onChange) => h("label", { class: "inbox-field" }, tr(label), " ",
     h("select", { id, onchange: (e) => onChange(e.target.value) },
@@ -67,6 +72,13 @@
       } catch (_) { /* a bundle without this locale */ }
     }
     state.intents = [...names].sort();
+    const files = await attempt(() => api("GET", `${ED}/draft/files`), "Files");
+    const ids = new Set();
+    for (const f of (files && files.files) || []) {
+      const m = /^kb\/(?:en|ru)\/([a-z0-9][a-z0-9-]*)\.md$/.exec(f.path);
+      if (m) ids.add(m[1]);
+    }
+    state.articles = [...ids].sort();
   }
 
   const fmt = (iso) => E.fmtTime(iso);
@@ -102,6 +114,16 @@
     });
   }
 
+  function applyQuestion(picker, ids, alsoIDs) {
+    const article = picker.value;
+    if (!article) { toast(tr("Pick an article first."), true); picker.focus(); return; }
+    act("add the questions", "apply", { message_ids: ids, also_ids: alsoIDs, article }, async (res) => {
+      toast(res.added.length ? tr("Added to {0} in your draft.", res.files.join(", "))
+        : res.marked ? tr("Already a question; marked applied.") : tr("Nothing changed: these messages were already handled."));
+      if (res.files.length) await E.reloadDraft();
+    });
+  }
+
   function startArticle(id) {
     act("start an article", "article", { message_id: id }, async (res) => {
       toast(tr("Article started: {0}", res.path));
@@ -122,7 +144,15 @@
     return sel;
   }
 
-  function renderExample(g, ex, picker) {
+  function articlePicker(g) {
+    const sel = h("select", { class: "inbox-article-pick", "aria-label": tr("Article"),
+      title: tr("Players who ask so mean this article: the bot learns it from the article's questions.") },
+    h("option", { value: "", text: `— ${tr("Article")} —` }), ...state.articles.map((n) => h("option", { value: n, text: n })));
+    sel.dataset.group = String(g.id);
+    return sel;
+  }
+
+  function renderExample(g, ex, picker, articles) {
     return h("li", { class: `inbox-example state-${ex.state}` },
       h("span", { class: "inbox-text", text: ex.text }),
       ex.same > 1 ? h("span", { class: "inbox-same", text: tr("×{0}", ex.same) }) : null,
@@ -132,12 +162,15 @@
       h("span", { class: "inbox-example-actions actions" },
         h("button", { type: "button", class: "link inbox-example-apply", t: "Add to examples",
           onclick: () => applyIntent(picker, [ex.message_id], []) }),
+        h("button", { type: "button", class: "link inbox-example-question", t: "Add as a question",
+          onclick: () => applyQuestion(articles, [ex.message_id], []) }),
         h("button", { type: "button", class: "link inbox-example-article", t: "Start article", onclick: () => startArticle(ex.message_id) }),
         h("button", { type: "button", class: "link inbox-example-dismiss", t: "Dismiss", onclick: () => dismiss([ex.message_id]) })));
   }
 
   function renderGroup(g) {
     const picker = intentPicker(g);
+    const articles = articlePicker(g);
     // Group actions send only the messages still new: applied and dismissed are final.
     const fresh = new Set(g.new_ids);
     const exampleIDs = g.examples.map((e) => e.message_id).filter((id) => fresh.has(id));
@@ -153,10 +186,13 @@
             h("span", { class: `inbox-badge state ${g.state}`, t: g.state }),
             h("span", { class: "hint", text: fmt(g.first_seen) === fmt(g.last_seen) ? tr("at {0}", fmt(g.last_seen))
               : tr("first {0}, last {1}", fmt(g.first_seen), fmt(g.last_seen)) })))),
-      h("ul", { class: "inbox-examples", "aria-label": tr("Examples") }, ...g.examples.map((ex) => renderExample(g, ex, picker))),
+      h("ul", { class: "inbox-examples", "aria-label": tr("Examples") }, ...g.examples.map((ex) => renderExample(g, ex, picker, articles))),
       h("div", { class: "inbox-actions actions" }, picker,
         h("button", { type: "button", class: "primary inbox-apply", t: "Add the group to examples", disabled: none,
           title: tr("Every new message of the group"), onclick: () => applyIntent(picker, exampleIDs, rest) }),
+        articles,
+        h("button", { type: "button", class: "inbox-question", t: "Add the group as questions", disabled: none,
+          title: tr("Every new message of the group"), onclick: () => applyQuestion(articles, exampleIDs, rest) }),
         h("button", { type: "button", class: "inbox-article", t: "Start article", onclick: () => startArticle(g.id) }),
         h("button", { type: "button", class: "danger inbox-dismiss", t: "Dismiss the group", disabled: none,
           title: tr("Every new message of the group"), onclick: () => dismiss(g.new_ids) })));
