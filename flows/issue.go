@@ -155,8 +155,9 @@ func (p Issues) Stated(locale, text string) bool {
 		return true // "уже 3 дня", "already a week"
 	}
 	cues := p.Cues[locale]
+	hedged := hedgedWords(words)
 	for i := range words {
-		if hedgeAt(words[i:]) {
+		if hedged[i] {
 			continue
 		}
 		for _, c := range cues {
@@ -168,17 +169,25 @@ func (p Issues) Stated(locale, text string) bool {
 	return false
 }
 
-// hedges start like a stated problem but ask how: "not sure how to
-// deposit" is a how-to question.
-var hedges = [][]string{{"not", "sure"}, {"not", "certain"}}
+// hedges read like a stated problem but ask how or whether: "not sure how
+// to deposit", "can I still play from there?".
+var hedges = [][]string{{"not", "sure"}, {"not", "certain"},
+	{"can", "i", "still"}, {"could", "i", "still"}, {"will", "i", "still"}, {"would", "i", "still"},
+	{"do", "i", "still"}, {"can", "you", "still"}, {"is", "it", "still", "possible"}}
 
-func hedgeAt(words []string) bool {
-	for _, h := range hedges {
-		if cueAt(words, h) {
-			return true
+// hedgedWords marks the words that are part of a hedge.
+func hedgedWords(words []string) []bool {
+	marked := make([]bool, len(words))
+	for i := range words {
+		for _, h := range hedges {
+			if cueAt(words[i:], h) {
+				for j := range h {
+					marked[i+j] = true
+				}
+			}
 		}
 	}
-	return false
+	return marked
 }
 
 // cueAt reports whether the words start with the cue's words: each the

@@ -490,15 +490,7 @@ func (t *turn) refersBack() bool {
 	if len(words) == 0 {
 		return false
 	}
-	if t.short() || refersBack[words[0]] {
-		return true
-	}
-	for _, w := range words {
-		if anaphora[w] {
-			return true
-		}
-	}
-	return false
+	return t.short() || refersBack[words[0]] || t.pointsBack()
 }
 
 // topicAnswers reports whether the topic's best article covers the message
@@ -509,7 +501,14 @@ func (t *turn) refersBack() bool {
 // classifier decides.
 func (t *turn) topicAnswers(intent string) (bool, error) {
 	best := func(in string) (kb.Hit, bool, error) {
-		hits, err := t.rt.Index.Search(t.ctx, kb.Query{Locale: t.locale, Text: t.norm, Intent: in, Limit: 1, OnlyIntent: true, OwnText: true})
+		q := kb.Query{Locale: t.locale, Text: t.norm, Intent: in, Limit: 1, OnlyIntent: true, OwnText: true}
+		if in == t.state.Topic && t.pointsBack() {
+			// "can i still withdraw during it": "it" is the topic, so
+			// the topic's article that mentions withdrawing in passing
+			// counts (the intent-scoped bar).
+			q.IntentMinScore = t.b.Settings.KBIntentMinScore
+		}
+		hits, err := t.rt.Index.Search(t.ctx, q)
 		if err != nil || len(hits) == 0 {
 			return kb.Hit{}, false, err
 		}
@@ -559,4 +558,15 @@ func (t *turn) answeredElsewhere() (bool, error) {
 // ("сколько ещё ждать?", "and the fees?"); "ok bye" is not.
 func (t *turn) short() bool {
 	return len(strings.Fields(answerWords(t.norm))) <= 4 && asksQuestion(t.norm)
+}
+
+// pointsBack reports whether the message points back with a pronoun
+// ("during it", "а его?").
+func (t *turn) pointsBack() bool {
+	for _, w := range strings.Fields(answerWords(t.norm)) {
+		if anaphora[w] {
+			return true
+		}
+	}
+	return false
 }

@@ -66,6 +66,11 @@ func TestIssueStated(t *testing.T) {
 		{"ru", "не понимаю как получить бонус", false},
 		{"en", "deposit made 3 days ago", false},
 		{"en", "where is my bonus??", true},
+		// Hedges ask how or whether.
+		{"en", "im not sure how to deposit", false},
+		{"en", "im moving to london, can i still play", false},
+		{"en", "i still can't log in", true},
+		{"en", "not sure why but my deposit is still pending", true},
 	} {
 		if got := is.Stated(tt.locale, tt.in); got != tt.want {
 			t.Errorf("Stated(%q) = %v, want %v", tt.in, got, tt.want)
