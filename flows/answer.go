@@ -63,6 +63,10 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 	if n := len(exclude); n > 0 {
 		last, exclude = exclude[n-1], exclude[:n-1]
 	}
+	// One shown before with one of its sections may come back with
+	// another ("and can I end it early?" after a detour); one shown from
+	// its top may not.
+	exclude = slices.DeleteFunc(slices.Clone(exclude), func(id string) bool { return t.state.Sections[id] != "" })
 	q := kb.Query{Locale: t.locale, Text: query, Intent: t.state.Intent, Limit: limit,
 		IntentMinScore: s.KBIntentMinScore, Exclude: exclude, OnlyIntent: context != "" && t.state.Intent != ""}
 	if t.strict {
@@ -101,7 +105,7 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 		return false, false, err
 	}
 	t.out.Trace.KBHits = append(t.out.Trace.KBHits, hits...)
-	hits = freshFirst(hits, last)
+	hits = freshFirst(hits, t.state.Shown)
 	if context != "" {
 		hits = t.namedFirst(hits, last, query, context)
 	}
@@ -122,6 +126,8 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 			skip := ""
 			if a.ID == last {
 				skip = t.state.Section
+			} else if slices.Contains(t.state.Shown, a.ID) {
+				skip = t.state.Sections[a.ID]
 			}
 			if first, ok = t.rt.Index.Excerpt(a.Locale, a.ID, query, s.KBMaxChars, skip); !ok {
 				continue // nothing new in the article just shown
@@ -156,19 +162,19 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 // next to a clear answer.
 const alsoShare = 0.3
 
-// freshFirst puts first the best hit other than the article just shown,
-// when the search ranked that article first but only just (the other
+// freshFirst puts first the best hit not shown on the topic yet, when the
+// search ranked an article already shown first but only just (the other
 // answers as much of the question, within freshMargin of its relevance):
 // after "how do I deposit?", "and with crypto?" is answered by the crypto
 // article rather than another part of the methods one, while "and for
 // crypto?" after the payout times, which that article answers clearly
 // best, still gets its crypto row.
-func freshFirst(hits []kb.Hit, last string) []kb.Hit {
-	if len(hits) < 2 || last == "" || hits[0].ArticleID != last {
+func freshFirst(hits []kb.Hit, shown []string) []kb.Hit {
+	if len(hits) < 2 || !slices.Contains(shown, hits[0].ArticleID) {
 		return hits
 	}
 	for i, h := range hits[1:] {
-		if h.Score >= hits[0].Score-1e-9 && !h.Scoped && h.Relevance >= freshMargin*hits[0].Relevance {
+		if !slices.Contains(shown, h.ArticleID) && h.Score >= hits[0].Score-1e-9 && !h.Scoped && h.Relevance >= freshMargin*hits[0].Relevance {
 			out := append([]kb.Hit{h}, hits[:i+1]...)
 			return append(out, hits[i+2:]...)
 		}
@@ -296,6 +302,7 @@ func (t *turn) present(articles []kb.Article, ex kb.Excerpt) {
 	if len(t.state.Shown) > maxShown {
 		t.state.Shown = t.state.Shown[len(t.state.Shown)-maxShown:]
 	}
+	t.state.noteSection(first.ID, ex.Section)
 }
 
 // maxShown is how many shown articles a conversation remembers.

@@ -485,7 +485,7 @@ func (t *turn) next(f *Flow, st *Step) string { return orNext(st.Next, f.after(s
 // language, on the same topic.
 func (t *turn) finish() {
 	s := t.state
-	t.state = State{Locale: s.Locale, Topic: s.Topic, TopicFlow: s.TopicFlow, Shown: s.Shown, Section: s.Section, Offered: s.Offered,
+	t.state = State{Locale: s.Locale, Topic: s.Topic, TopicFlow: s.TopicFlow, Shown: s.Shown, Section: s.Section, Sections: s.Sections, Offered: s.Offered,
 		Issue: s.Issue, Waited: s.Waited}
 }
 

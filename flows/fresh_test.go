@@ -29,7 +29,7 @@ func TestFreshFirst(t *testing.T) {
 		{"the other only scoped", []kb.Hit{hit("methods", 1, 1.4, false), hit("crypto", 1, 1.3, true)}, "methods", []string{"methods", "crypto"}},
 		{"first is not the shown one", []kb.Hit{hit("a", 1, 1, false), hit("b", 1, 1, false)}, "b", []string{"a", "b"}},
 	} {
-		if got := order(freshFirst(tc.hits, tc.last)); !slices.Equal(got, tc.want) {
+		if got := order(freshFirst(tc.hits, []string{tc.last})); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}

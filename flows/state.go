@@ -1,6 +1,9 @@
 package flows
 
-import "slices"
+import (
+	"maps"
+	"slices"
+)
 
 // State is where one conversation stands in its flow. It is persisted after
 // every turn, so a restart mid-flow continues at the same step.
@@ -18,10 +21,14 @@ type State struct {
 	TopicFlow string   `json:"topic_flow,omitempty"` // the flow that answers its follow-ups
 	Shown     []string `json:"shown,omitempty"`      // articles shown on the topic, oldest first
 	Section   string   `json:"section,omitempty"`    // heading of the section of the last article shown
-	Offered   []string `json:"offered,omitempty"`    // the other articles the last answer linked to
-	Issue     string   `json:"issue,omitempty"`      // the stated problem of the topic (settings problems)
-	Waited    int64    `json:"waited,omitempty"`     // how long the player says they have waited, in minutes
-	Stated    string   `json:"stated,omitempty"`     // the message that stated the problem (a handoff's reason quotes it)
+	// Sections holds, for the articles shown on the topic, the heading of
+	// the section shown last (none: from the top), so that an article
+	// comes back only with another part of it.
+	Sections map[string]string `json:"sections,omitempty"`
+	Offered  []string          `json:"offered,omitempty"` // the other articles the last answer linked to
+	Issue    string            `json:"issue,omitempty"`   // the stated problem of the topic (settings problems)
+	Waited   int64             `json:"waited,omitempty"`  // how long the player says they have waited, in minutes
+	Stated   string            `json:"stated,omitempty"`  // the message that stated the problem (a handoff's reason quotes it)
 	// Awaiting marks a question the conversation service (not a flow) asked,
 	// e.g. "csat_comment:12": the next message answers it.
 	Awaiting string `json:"awaiting,omitempty"`
@@ -37,6 +44,7 @@ func (s State) clone() State {
 	c := s
 	c.Shown = slices.Clone(s.Shown)
 	c.Offered = slices.Clone(s.Offered)
+	c.Sections = maps.Clone(s.Sections)
 	if s.Slots != nil {
 		c.Slots = make(map[string]string, len(s.Slots))
 		for k, v := range s.Slots {
@@ -44,4 +52,21 @@ func (s State) clone() State {
 		}
 	}
 	return c
+}
+
+// noteSection records the section of article shown last and forgets the
+// sections of articles no longer in Shown.
+func (s *State) noteSection(article, section string) {
+	if s.Sections == nil {
+		s.Sections = map[string]string{}
+	}
+	if section == "" {
+		delete(s.Sections, article)
+	} else {
+		s.Sections[article] = section
+	}
+	maps.DeleteFunc(s.Sections, func(id, _ string) bool { return !slices.Contains(s.Shown, id) })
+	if len(s.Sections) == 0 {
+		s.Sections = nil
+	}
 }

@@ -107,7 +107,7 @@ func (t *turn) start(res intents.Result) error {
 	}
 	prev := t.state
 	t.state = State{Flow: f.Name, Intent: res.Intent, Question: t.in.Text, Locale: prev.Locale,
-		Topic: prev.Topic, TopicFlow: prev.TopicFlow, Shown: prev.Shown, Section: prev.Section, Offered: prev.Offered, Issue: prev.Issue,
+		Topic: prev.Topic, TopicFlow: prev.TopicFlow, Shown: prev.Shown, Section: prev.Section, Sections: prev.Sections, Offered: prev.Offered, Issue: prev.Issue,
 		Waited: prev.Waited}
 	if res.OutOfScope {
 		t.state.Intent = ""
