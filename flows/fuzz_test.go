@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Any text as a flow file, or as settings, is parsed or refused with
@@ -33,6 +34,21 @@ func FuzzParseBundleFile(f *testing.F) {
 		var ve *ValidationError
 		if err != nil && errors.As(err, &ve) && !strings.Contains(err.Error(), path) && !strings.Contains(err.Error(), "settings") {
 			t.Fatalf("a problem in %s not named by file: %v", path, err)
+		}
+	})
+}
+
+// Any message is read for a wait without panicking, and a wait it finds
+// is positive and at most a thousand months.
+func FuzzParseWaited(f *testing.F) {
+	for _, s := range []string{"часа 3 уже", "полтора часа", "больше часа", "over an hour", "a couple of days", "48h",
+		"со вчера", "минут 40 назад", "half an hour ago", "час", "полторы", "more than"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		d, ok := parseWaited(text)
+		if ok != (d > 0) || d < 0 || d > 1000*30*24*time.Hour {
+			t.Fatalf("parseWaited(%q) = %v, %v", text, d, ok)
 		}
 	})
 }

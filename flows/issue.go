@@ -143,8 +143,7 @@ func hasCue(words []string, cue string) bool {
 // waited ("уже 3 дня"). A span alone is not a problem ("cashback per
 // week", "a bill from 3 months ago").
 func (p Issues) Stated(locale, text string) bool {
-	lower := strings.ReplaceAll(strings.ToLower(text), "ё", "е")
-	words := strings.FieldsFunc(lower, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '’' })
+	words := cueWords(text)
 	if len(words) > 1 {
 		switch words[len(words)-1] {
 		case "нет", "нету", "nothing", "ничего": // "а бонуса нет", "checked spam, nothing", "2 часа назад и ничего"
@@ -154,6 +153,16 @@ func (p Issues) Stated(locale, text string) bool {
 	if _, ok := parseWaited(text); ok && (slices.Contains(words, "уже") || slices.Contains(words, "already") || slices.Contains(words, "still")) {
 		return true // "уже 3 дня", "already a week"
 	}
+	return p.cued(locale, words)
+}
+
+// Cued reports whether text has one of locale's problem cues ("not",
+// "висит"), a hedge aside: it says what went wrong, not only how long.
+func (p Issues) Cued(locale, text string) bool {
+	return p.cued(locale, cueWords(text))
+}
+
+func (p Issues) cued(locale string, words []string) bool {
 	cues := p.Cues[locale]
 	hedged := hedgedWords(words)
 	for i := range words {

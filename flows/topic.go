@@ -218,7 +218,10 @@ func (t *turn) followUp(res intents.Result) (_ bool, err error) {
 			t.stateIssue(iss.Name)
 		}
 	}
-	if switching && !(waited && t.state.Issue != "" && len(strings.Fields(t.in.Text)) <= 6) {
+	// "the deposit went through 2 hours ago" on a missing bonus: a wait
+	// that states no problem of its own is the topic's problem's.
+	topicWait := waited && t.state.Issue != "" && (len(strings.Fields(t.in.Text)) <= 6 || !t.b.Settings.Problems.Cued(t.locale, t.norm))
+	if switching && !topicWait {
 		return false, nil
 	}
 	if waited && t.state.Issue != "" {

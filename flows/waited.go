@@ -51,6 +51,10 @@ func parseWaited(text string) (time.Duration, bool) {
 		switch {
 		case counted && i > 1 && words[i-2] == "half":
 			best = max(best, unit/2) // "half an hour"
+		case counted && i > 0 && (words[i-1] == "полтора" || words[i-1] == "полторы"):
+			best = max(best, unit*3/2) // "полтора часа"
+		case counted && moreThan(words, i):
+			best = max(best, time.Duration(n)*unit+time.Minute) // "больше часа", "over 2 hours": past the span
 		case counted:
 			best = max(best, time.Duration(n)*unit)
 		case lonely[w], next == "ago" || next == "назад":
@@ -58,6 +62,19 @@ func parseWaited(text string) (time.Duration, bool) {
 		}
 	}
 	return best, best > 0
+}
+
+// moreThan reports whether the span whose unit is words[i] is given as
+// more than its count: "больше часа", "более 2 дней", "over an hour",
+// "more than 3 days".
+func moreThan(words []string, i int) bool {
+	for j := max(0, i-3); j < i; j++ {
+		switch words[j] {
+		case "больше", "более", "over", "more":
+			return true
+		}
+	}
+	return false
 }
 
 // ageOf reports whether the span whose unit is words[i] gives the age of
@@ -129,7 +146,7 @@ var countWords = map[string]int{
 	"один": 1, "одна": 1, "одну": 1, "целый": 1, "целую": 1, "целые": 1, "два": 2, "две": 2, "пару": 2, "пара": 2,
 	"три": 3, "несколько": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "девять": 9,
 	"десять": 10, "второй": 2, "вторые": 2, "третий": 3, "третьи": 3, "четвертый": 4, "пятый": 5,
-	"шестой": 6, "седьмой": 7, "десятый": 10, "полтора": 1, "больше": 1, "более": 1,
+	"шестой": 6, "седьмой": 7, "десятый": 10, "полтора": 1, "полторы": 1, "больше": 1, "более": 1,
 }
 
 // spanCount reads a count before a unit: "3", "3-й", "three", "третий".

@@ -35,6 +35,12 @@ func TestParseWaited(t *testing.T) {
 		{"half an hour ago", 30 * time.Minute},
 		{"пополнил час назад", time.Hour},
 		{"осталось 5 минут", 5 * time.Minute},
+		{"пришли еще полтора часа назад", 90 * time.Minute},
+		{"жду полторы недели", 21 * day / 2},
+		{"больше часа не приходит", time.Hour + time.Minute},
+		{"its been over an hour", time.Hour + time.Minute},
+		{"more than 2 days", 2*day + time.Minute},
+		{"часа 3 уже", 3 * time.Hour},
 	} {
 		got, ok := parseWaited(tt.in)
 		if got != tt.want || ok != (tt.want > 0) {
