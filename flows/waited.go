@@ -57,8 +57,8 @@ func parseWaited(text string) (time.Duration, bool) {
 			best = max(best, time.Duration(n)*unit+time.Minute) // "больше часа", "over 2 hours": past the span
 		case counted:
 			best = max(best, time.Duration(n)*unit)
-		case lonely[w], next == "ago" || next == "назад":
-			best = max(best, unit) // "неделю", "сутки", "час назад"
+		case lonely[w], next == "ago" || next == "назад", i > 0 && (words[i-1] == "уже" || words[i-1] == "already"):
+			best = max(best, unit) // "неделю", "сутки", "час назад", "уже час"
 		}
 	}
 	return best, best > 0

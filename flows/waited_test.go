@@ -41,6 +41,8 @@ func TestParseWaited(t *testing.T) {
 		{"its been over an hour", time.Hour + time.Minute},
 		{"more than 2 days", 2*day + time.Minute},
 		{"часа 3 уже", 3 * time.Hour},
+		{"письмо не приходит уже час", time.Hour},
+		{"добрый день, уже", 0},
 	} {
 		got, ok := parseWaited(tt.in)
 		if got != tt.want || ok != (tt.want > 0) {
