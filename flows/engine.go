@@ -256,6 +256,11 @@ func (t *turn) answer(f *Flow, st *Step) error {
 			// приходит") gets its article.
 			res := t.classify()
 			if res.OutOfScope || res.Confidence < t.b.Settings.SwitchThreshold || res.Intent == t.state.Topic {
+				// "40 minutes ago, and the round isn't in the history":
+				// past the problem's time, a person before any article.
+				if done, err := t.overdueNo(); done || err != nil {
+					return err
+				}
 				if done, err := t.newOnTopic(); done || err != nil {
 					return err
 				}
