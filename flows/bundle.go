@@ -217,6 +217,9 @@ func (b *Bundle) check(ps *problems) {
 	if _, ok := b.Flows[s.FallbackFlow]; !ok {
 		ps.add(SettingsFile, 0, "flows.fallback names flow %q, which does not exist", s.FallbackFlow)
 	}
+	if _, ok := b.Flows[s.AckFlow]; s.AckFlow != "" && !ok {
+		ps.add(SettingsFile, 0, "flows.acknowledgement names flow %q, which does not exist", s.AckFlow)
+	}
 	for _, iss := range s.Problems.List {
 		for _, id := range iss.Articles {
 			for _, l := range s.Locales {

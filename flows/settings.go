@@ -30,10 +30,13 @@ type Settings struct {
 	// KBSynonyms, per locale, map a player's word to the article words it
 	// stands for (settings.yaml kb.synonyms lists, per article word, the
 	// players' words for it).
-	KBSynonyms      map[string]map[string]string
-	Problems        Issues // stated problems: their articles, team and time limit
-	FallbackFlow    string // runs for out-of-scope messages
-	MaxSteps        int    // steps one turn may run before it is stopped
+	KBSynonyms   map[string]map[string]string
+	Problems     Issues // stated problems: their articles, team and time limit
+	FallbackFlow string // runs for out-of-scope messages
+	// AckFlow, when set, answers a bare "ok" or "понятно" the bot did not
+	// ask for (settings.yaml flows.acknowledgement).
+	AckFlow         string
+	MaxSteps        int // steps one turn may run before it is stopped
 	Skills          []string
 	Priorities      []string // most urgent first
 	DefaultSkill    string
@@ -146,6 +149,8 @@ func parseSettings(path string, data []byte, ps *problems) (Settings, bool) {
 				switch k {
 				case "fallback":
 					s.FallbackFlow, _ = v.str("flows.fallback")
+				case "acknowledgement":
+					s.AckFlow, _ = v.str("flows.acknowledgement")
 				case "max_steps":
 					s.MaxSteps, _ = v.integer("flows.max_steps")
 					checkRange(v, "flows.max_steps", s.MaxSteps, 1, 1000)

@@ -39,6 +39,11 @@ func (t *turn) route() error {
 	if r, ok := t.afterCourtesy(res); ok {
 		res = r
 	}
+	if f, ok := t.b.Flows[t.b.Settings.AckFlow]; ok && t.state.TopicFlow != "" && t.reply == "yes" && (res.OutOfScope || res.Confidence < t.b.Settings.SwitchThreshold) {
+		// "ok", "понятно" after an answer: no question was asked, none
+		// is answered; not small talk, not a request for a person.
+		return t.begin(f, res)
+	}
 	if handled, err := t.followUp(res); handled || err != nil {
 		return err
 	}
@@ -105,6 +110,11 @@ func (t *turn) start(res intents.Result) error {
 	if res.OutOfScope || !ok {
 		f = t.b.Flows[t.b.Settings.FallbackFlow]
 	}
+	return t.begin(f, res)
+}
+
+// begin starts flow f for a classified message.
+func (t *turn) begin(f *Flow, res intents.Result) error {
 	prev := t.state
 	t.state = State{Flow: f.Name, Intent: res.Intent, Question: t.in.Text, Locale: prev.Locale,
 		Topic: prev.Topic, TopicFlow: prev.TopicFlow, Shown: prev.Shown, Section: prev.Section, Sections: prev.Sections, Offered: prev.Offered, Issue: prev.Issue,
