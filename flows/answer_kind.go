@@ -117,10 +117,14 @@ func asksQuestion(text string) bool {
 	if strings.Contains(text, "?") {
 		return true
 	}
-	words := strings.Fields(answerWords(text))
-	if len(words) > 0 && questionLeads[words[0]] {
-		return true
+	// A question lead opening any sentence or clause: "lol ok. are your
+	// slots rigged then", "fine, can i withdraw now".
+	for _, part := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".,;!\n", r) }) {
+		if lead := strings.Fields(answerWords(part)); len(lead) > 0 && questionLeads[lead[0]] {
+			return true
+		}
 	}
+	words := strings.Fields(answerWords(text))
 	for _, w := range words {
 		if questionWords[w] {
 			return true

@@ -88,3 +88,17 @@ func TestAnswerReadingLayout(t *testing.T) {
 		}
 	}
 }
+
+func TestAsksQuestion(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{
+		{"lol ok. are your slots rigged then", true}, {"fine, can i withdraw now", true}, {"how do i deposit", true},
+		{"your slots are rigged, i lost everything", false}, {"ладно. можно вывести на карту", true}, {"ok thanks", false},
+	} {
+		if got := asksQuestion(tt.in); got != tt.want {
+			t.Errorf("asksQuestion(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
