@@ -216,16 +216,18 @@ func phraseKind(s string, question bool) string {
 	return ""
 }
 
-var softeners = set("thanks", "thank", "you", "thx", "please", "pls", "спасибо", "пожалуйста", "спс", "бот", "bot", "увы", "sorry", "извините", "well", "ну")
+var softeners = set("thanks", "thank", "you", "thx", "please", "pls", "спасибо", "пожалуйста", "спс", "бот", "bot", "увы", "sorry", "извините", "well", "ну",
+	"ладно")
 
 var yesPhrases = set("yes", "y", "yeah", "yea", "yep", "yup", "ya", "sure", "ok", "okay", "k", "of course", "correct",
 	"right", "it did", "yes it did", "it helped", "helped", "that helped", "that's it", "all good", "solved", "great",
 	"perfect", "got it", "da", "да", "ага", "угу", "ок", "окей", "конечно", "верно", "помогло", "да помогло", "все понятно",
 	"понятно", "ясно", "отлично", "супер", "да конечно", "yes yes", "да да", "решено", "разобрался", "разобралась",
 	"получилось", "сработало", "вышло", "it worked", "worked", "fixed", "all set", "got in", "im in", "i'm in", "it's there",
-	"its there", "arrived", "вошел", "вошла", "зашел", "зашла", "пришло", "пришли", "появился", "появилось")
+	"its there", "arrived", "вошел", "вошла", "зашел", "зашла", "пришло", "пришли", "появился", "появилось",
+	"go ahead", "do it", "please do", "давайте", "давай", "хорошо", "можно")
 
-var leadYes = set("yes", "yeah", "yep", "yup", "да", "ага", "угу")
+var leadYes = set("yes", "yeah", "yep", "yup", "да", "ага", "угу", "давайте", "давай")
 
 var leadNo = set("no", "nope", "nah", "нет", "неа")
 

@@ -11,6 +11,7 @@ func TestAnswerKind(t *testing.T) {
 		{"не помогло", "no"}, {"didn't help", "no"}, {"nope, still nothing", "no"}, {"нет спасибо", "no"},
 		{"didnt hlep", "no"}, {"не помгло", "no"}, {"still not wokring", "no"}, {"все равно не работет", "no"},
 		{"how do i deposit", ""}, {"no deposit bonus codes?", ""}, {"да как вывести деньги на карту", ""}, {"", ""},
+		{"ладно, давайте закрывайте", "yes"}, {"давай", "yes"}, {"go ahead", "yes"}, {"ладно, нет", "no"}, {"ладно", ""},
 	} {
 		if got := answerKind(tt.in); got != tt.want {
 			t.Errorf("answerKind(%q) = %q, want %q", tt.in, got, tt.want)
