@@ -564,8 +564,21 @@ func (t *turn) answeredElsewhere() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return len(on) == 0 || on[0].Score < hits[0].Score, nil
+	if len(on) == 0 {
+		return true, nil
+	}
+	if t.refersBack() {
+		// "а на крипту было бы быстрее?": a message that continues the
+		// conversation leaves the topic only for an article that covers
+		// clearly more of it.
+		return on[0].Score < hits[0].Score-elsewhereMargin, nil
+	}
+	return on[0].Score < hits[0].Score, nil
 }
+
+// elsewhereMargin is how much more of a message that refers back an
+// article outside the topic must cover to take it away from the topic.
+const elsewhereMargin = 0.2
 
 // short reports whether the message is a question of four words at most
 // ("сколько ещё ждать?", "and the fees?"); "ok bye" is not.
