@@ -25,7 +25,9 @@ type Query struct {
 	// the anchor), and compete with those that pass it.
 	IntentMinScore float64
 	// Prefer ranks these articles first (among themselves by relevance)
-	// when their Score is within preferMargin of the best hit's,
+	// unless a hit ranked above one covers clearly more of the question
+	// (preferMargin more Score) or it barely matched (under preferShare
+	// of the best hit's relevance),
 	// and lets those that list Intent pass at IntentMinScore even when
 	// other articles pass the minimum-score rule: the problem-specific
 	// articles, when the message states a problem.
@@ -148,14 +150,26 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 			hits[i].Relevance += q.Affinity[hits[i].ArticleID]
 		}
 	}
-	// A preferred article goes first unless another answers clearly more
-	// of the question.
-	bestScore := 0.0
+	// A preferred article goes first unless one ranked above it answers
+	// clearly more of the question.
+	preferredIDs := map[string]bool{}
+	bestRel := 0.0
 	for _, h := range hits {
-		bestScore = max(bestScore, h.Score)
+		bestRel = max(bestRel, h.Relevance)
+	}
+	for _, h := range hits {
+		if !slices.Contains(q.Prefer, h.ArticleID) {
+			continue
+		}
+		// Nor does one that barely matched go first.
+		beaten := h.Relevance < preferShare*bestRel
+		for _, o := range hits {
+			beaten = beaten || o.Relevance > h.Relevance && o.Score > h.Score+preferMargin+1e-9
+		}
+		preferredIDs[h.ArticleID] = q.PreferFirst || !beaten
 	}
 	preferred := func(h Hit) int {
-		if slices.Contains(q.Prefer, h.ArticleID) && (q.PreferFirst || h.Score >= bestScore-preferMargin) {
+		if preferredIDs[h.ArticleID] {
 			return 1
 		}
 		return 0
@@ -171,8 +185,12 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 }
 
 // preferMargin is how much less of the question a preferred article may
-// answer than the best hit and still go first.
-const preferMargin = 0.2
+// answer than a hit ranked above it and still go first; preferShare, how
+// much of the best hit's relevance it needs.
+const (
+	preferMargin = 0.2
+	preferShare  = 0.25
+)
 
 // rank turns the candidates that pass into hits, with their relevance.
 func (ix *Index) rank(cands []candidate, q Query, pass func(candidate) (pass, scoped bool)) []Hit {
