@@ -83,7 +83,7 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 	withContext := query + " " + context
 	// An elliptical follow-up ("а на карту?") is about the topic's question
 	// with a twist: the article model reads both.
-	elliptical := context != "" && context != t.in.Text && len(strings.Fields(query)) <= 4
+	elliptical := context != "" && context != t.in.Text && (len(strings.Fields(query)) <= 4 || t.pointsBack())
 	if elliptical {
 		q.Affinity = t.affinity(withContext)
 	} else {
