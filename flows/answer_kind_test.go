@@ -60,16 +60,26 @@ func TestEditDistance(t *testing.T) {
 	}
 }
 
-func TestAsksDirectly(t *testing.T) {
+// TestAsks: asksDirectly (the message is itself a question) and
+// asksQuestion (it asks somewhere: a question mark, a question word, a
+// question lead opening any sentence or clause).
+func TestAsks(t *testing.T) {
 	for _, tt := range []struct {
-		in   string
-		want bool
+		in             string
+		directly, asks bool
 	}{
-		{"а сколько вообще идет пополнение картой?", true}, {"how long does it take", true}, {"and the fees", false},
-		{"not sure what you mean by that", false}, {"can i pay by card", true}, {"сколько ждать", true},
+		{"а сколько вообще идет пополнение картой?", true, true}, {"how long does it take", true, true},
+		{"and the fees", false, false}, {"can i pay by card", true, true}, {"сколько ждать", true, true},
+		{"not sure what you mean by that", false, true}, // "what" asks somewhere, not directly
+		{"lol ok. are your slots rigged then", false, true}, {"fine, can i withdraw now", false, true},
+		{"ладно. можно вывести на карту", false, true}, {"your slots are rigged, i lost everything", false, false},
+		{"ok thanks", false, false},
 	} {
-		if got := asksDirectly(tt.in); got != tt.want {
-			t.Errorf("asksDirectly(%q) = %v, want %v", tt.in, got, tt.want)
+		if got := asksDirectly(tt.in); got != tt.directly {
+			t.Errorf("asksDirectly(%q) = %v, want %v", tt.in, got, tt.directly)
+		}
+		if got := asksQuestion(tt.in); got != tt.asks {
+			t.Errorf("asksQuestion(%q) = %v, want %v", tt.in, got, tt.asks)
 		}
 	}
 }
@@ -86,20 +96,6 @@ func TestAnswerReadingLayout(t *testing.T) {
 	} {
 		if k, r := answerReading(tt.in); k != tt.kind || r != tt.reading {
 			t.Errorf("answerReading(%q) = %q, %q; want %q, %q", tt.in, k, r, tt.kind, tt.reading)
-		}
-	}
-}
-
-func TestAsksQuestion(t *testing.T) {
-	for _, tt := range []struct {
-		in   string
-		want bool
-	}{
-		{"lol ok. are your slots rigged then", true}, {"fine, can i withdraw now", true}, {"how do i deposit", true},
-		{"your slots are rigged, i lost everything", false}, {"ладно. можно вывести на карту", true}, {"ok thanks", false},
-	} {
-		if got := asksQuestion(tt.in); got != tt.want {
-			t.Errorf("asksQuestion(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
 }

@@ -466,13 +466,8 @@ func (t *turn) aboutService() bool {
 	if len(words) <= 4 || strings.ContainsAny(t.norm, "0123456789") {
 		return true
 	}
-	if refersBack[words[0]] {
+	if refersBack[words[0]] || t.pointsBack() {
 		return true
-	}
-	for _, w := range words {
-		if anaphora[w] {
-			return true
-		}
 	}
 	// "where do i see the reason": a heading of a topic article.
 	if hits, err := t.rt.Index.Search(t.ctx, kb.Query{Locale: t.locale, Text: t.norm, Intent: t.state.Topic, Limit: 1,
