@@ -62,8 +62,9 @@
     h("p", { class: "hint", t: "Player messages that went out of scope, scored low, got “didn't help” or were handed off without an answer, grouped by similarity." }),
     toolbar, summary, list));
 
-  // The intents of the draft: the top-level keys of intents/en.yaml and ru.yaml.
-  async function loadIntents() {
+  // What the pickers offer: the draft's intents (the top-level keys of
+  // intents/en.yaml and ru.yaml) and its article ids (kb/LOCALE/ID.md).
+  async function loadPickers() {
     const names = new Set();
     for (const locale of ["en", "ru"]) {
       try {
@@ -201,7 +202,7 @@
   async function load() {
     const q = new URLSearchParams({ state: state.filter, days: state.days, sort: state.sort });
     const run = (async () => {
-      if (!state.intents.length) await loadIntents();
+      if (!state.intents.length) await loadPickers();
       return attempt(() => api("GET", `${ED}/inbox?${q}`), "load the missed messages");
     })();
     state.loading = run;
