@@ -78,7 +78,7 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 	}
 	if stated {
 		_, waited := parseWaited(query)
-		q.Prefer, q.PreferFirst = s.Problems.Prefer(t.locale, query, waited), waited
+		q.Prefer, q.PreferFirst = s.Problems.Prefer(t.locale, query), waited
 	}
 	withContext := query + " " + context
 	// An elliptical follow-up ("а на карту?") is about the topic's question

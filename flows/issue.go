@@ -86,14 +86,11 @@ func (p Issues) ByName(name string) (Issue, bool) {
 	return Issue{}, false
 }
 
-// Articles returns the ids of the problem articles to prefer for a
-// message: when it states how long the player has waited, those of the
-// problems that have a time limit (a wait is about something late, not
-// rejected), else all of them.
-func (p Issues) Articles(waited bool) []string {
+// timed returns the articles of the problems with a time limit.
+func (p Issues) timed() []string {
 	var ids []string
 	for _, pr := range p.List {
-		if !waited || pr.OverdueAfter > 0 || len(pr.OverdueWhen) > 0 {
+		if pr.OverdueAfter > 0 || len(pr.OverdueWhen) > 0 {
 			ids = append(ids, pr.Articles...)
 		}
 	}
@@ -103,8 +100,10 @@ func (p Issues) Articles(waited bool) []string {
 // Prefer returns the problem articles a search prefers for a message that
 // states a problem: those of the problems whose own cues the message has
 // ("вывод отклонили" prefers the rejected article to the pending one, even
-// after a wait), else Articles(waited).
-func (p Issues) Prefer(locale, text string, waited bool) []string {
+// after a wait), else those of the problems with a time limit. A rejection
+// or a block is what the player names ("отклонили", "blocked"); "где мой
+// вывод?" is about something late.
+func (p Issues) Prefer(locale, text string) []string {
 	words := cueWords(text)
 	var own []string
 	for _, pr := range p.List {
@@ -116,7 +115,7 @@ func (p Issues) Prefer(locale, text string, waited bool) []string {
 		}
 	}
 	if len(own) == 0 {
-		return p.Articles(waited)
+		return p.timed()
 	}
 	return own
 }

@@ -150,7 +150,7 @@ func (t *turn) begin(f *Flow, res intents.Result) error {
 func (t *turn) detectIssue() error {
 	s := t.b.Settings
 	hits, err := t.rt.Index.Search(t.ctx, kb.Query{Locale: t.locale, Text: t.norm, Intent: t.state.Intent,
-		Limit: 1, IntentMinScore: s.KBIntentMinScore, Prefer: s.Problems.Prefer(t.locale, t.norm, t.state.Waited > 0)})
+		Limit: 1, IntentMinScore: s.KBIntentMinScore, Prefer: s.Problems.Prefer(t.locale, t.norm)})
 	if err != nil || len(hits) == 0 {
 		return err
 	}

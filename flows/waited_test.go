@@ -108,8 +108,8 @@ func TestIssueLimitByMethod(t *testing.T) {
 }
 
 // TestIssuePreferOwnCues: a message with a problem's own cue prefers that
-// problem's articles; without one, every problem article (of the timed
-// ones, after a wait) is preferred.
+// problem's articles; without one, those of the problems with a time limit
+// (something late, not something rejected).
 func TestIssuePreferOwnCues(t *testing.T) {
 	is := Issues{List: []Issue{
 		{Name: "pending", Articles: []string{"w-pending"}, OverdueAfter: time.Hour, Cues: map[string][]string{"ru": {"висит"}, "en": {"pending"}}},
@@ -118,18 +118,17 @@ func TestIssuePreferOwnCues(t *testing.T) {
 	}}
 	for _, tc := range []struct {
 		locale, text string
-		waited       bool
 		want         []string
 	}{
-		{"ru", "вывод отклонили", false, []string{"w-rejected"}},
-		{"ru", "документы не приняли", false, []string{"w-rejected"}},
-		{"en", "my withdrawal is pending", false, []string{"w-pending"}},
-		{"en", "rejected and pending", false, []string{"w-pending", "w-rejected"}},
-		{"ru", "не пришло", false, []string{"w-pending", "w-rejected", "b-missing"}},
-		{"ru", "не пришло уже 3 дня", true, []string{"w-pending", "b-missing"}}, // a wait is about something late
-		{"ru", "отклонили, жду ответа уже 3 дня", true, []string{"w-rejected"}}, // unless the message names the problem
+		{"ru", "вывод отклонили", []string{"w-rejected"}},
+		{"ru", "документы не приняли", []string{"w-rejected"}},
+		{"en", "my withdrawal is pending", []string{"w-pending"}},
+		{"en", "rejected and pending", []string{"w-pending", "w-rejected"}},
+		{"ru", "где мой вывод?", []string{"w-pending", "b-missing"}},
+		{"ru", "не пришло уже 3 дня", []string{"w-pending", "b-missing"}},
+		{"ru", "отклонили, жду ответа уже 3 дня", []string{"w-rejected"}}, // the message names the problem
 	} {
-		if got := is.Prefer(tc.locale, tc.text, tc.waited); !slices.Equal(got, tc.want) {
+		if got := is.Prefer(tc.locale, tc.text); !slices.Equal(got, tc.want) {
 			t.Errorf("Prefer(%q) = %v, want %v", tc.text, got, tc.want)
 		}
 	}
