@@ -48,8 +48,9 @@ type Excerpt struct {
 }
 
 // Excerpt returns the part of an article that answers text, as plain text
-// of at most max characters (runes): the section whose heading and body
-// match the most of text's meaningful terms (the heading counts double),
+// of at most max characters (runes): the section that has the most of
+// text's meaningful terms, then the one whose heading and body match them
+// best (the heading counts double),
 // after the article's intro when both fit; the article from its top when
 // no section matches better than the intro. skip names a section not to
 // show again (the one the player already saw): then the next best matching
@@ -71,7 +72,7 @@ func (ix *Index) Excerpt(locale, id, text string, max int, skip string) (Excerpt
 		title = nil
 	}
 	weights := sectionWeights(terms, secs, title)
-	best, bestScore := -1, 0.0
+	best, bestCovered, bestScore := -1, 0, 0.0
 	for i, s := range secs {
 		if s.heading == skip && skip != "" {
 			continue
@@ -83,8 +84,9 @@ func (ix *Index) Excerpt(locale, id, text string, max int, skip string) (Excerpt
 			}
 			score *= 2 // the intro sums the article up: it wins a tie
 		}
-		if score > bestScore+1e-9 {
-			best, bestScore = i, score
+		covered := coveredTerms(terms, weights, s)
+		if covered > bestCovered || covered == bestCovered && score > bestScore+1e-9 {
+			best, bestCovered, bestScore = i, covered, score
 		}
 	}
 	if best >= 0 && secs[best].heading == "" {
@@ -180,6 +182,20 @@ func sectionWeights(terms []queryTerm, secs []sectionText, title []string) []flo
 		w[j] = math.Log(1 + float64(len(secs))/float64(1+df))
 	}
 	return w
+}
+
+// coveredTerms counts the weighted query terms a section has in its
+// heading or body: a section that answers every part of the question
+// ("лимиты на вывод у випов") beats one whose heading shares two words.
+func coveredTerms(terms []queryTerm, weights []float64, s sectionText) int {
+	n := 0
+	for j, t := range terms {
+		one := []queryTerm{t}
+		if weights[j] > 0 && (termScore(one, s.headingTerms) > 0 || termScore(one, s.bodyTerms) > 0) {
+			n++
+		}
+	}
+	return n
 }
 
 // weightedScore is termScore with each term's credit times its weight.

@@ -70,3 +70,26 @@ func TestExcerptFollowUpInTitleWords(t *testing.T) {
 		t.Errorf("Excerpt(vpn) = %+v", got)
 	}
 }
+
+// TestExcerptCoversEveryPart: the section that has every part of the
+// question beats one whose heading shares two of its words ("withdrawal
+// limits for VIP": what the levels give, not "Does VIP change my limits?").
+func TestExcerptCoversEveryPart(t *testing.T) {
+	body := "Five levels, earned with points.\n\n## How do I earn points?\n" + strings.Repeat("Every €10 of real-money bets gives one point. ", 6) +
+		"\n\n## What do the levels give?\nFrom level 3, VIP players have higher withdrawal limits: €10,000 a day.\n\n" +
+		"## Does VIP change my limits?\nNo. VIP never changes your deposit, loss or session limits.\n\n## Cashback\nCashback is separate."
+	a := Article{ID: "levels", Locale: LocaleEN, Title: "Loyalty levels", Tags: []string{"levels"}, Body: body}
+	ix, err := Open("", "v1", []Article{a}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	got, ok := ix.Excerpt(LocaleEN, a.ID, "what are the withdrawal limits for vip", 300, "")
+	if !ok || got.Section != "What do the levels give?" {
+		t.Errorf("Excerpt(withdrawal limits) = %+v, ok %v", got, ok)
+	}
+	// Fewer parts asked: the heading decides.
+	if got, _ := ix.Excerpt(LocaleEN, a.ID, "does vip change my limits", 300, ""); got.Section != "Does VIP change my limits?" {
+		t.Errorf("Excerpt(change limits) = %+v", got)
+	}
+}
