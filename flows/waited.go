@@ -27,8 +27,8 @@ func parseWaited(text string) (time.Duration, bool) {
 			}
 			continue
 		}
-		if ageOf(words, i) {
-			continue // "a bill from 5 months ago", "не старше 3 месяцев": an age, not a wait
+		if ageOf(words, i) || amountPer(words, i) {
+			continue // "a bill from 5 months ago", "не старше 3 месяцев", "сколько можно вывести за месяц": not a wait
 		}
 		n, counted := 0, false
 		if i > 0 {
@@ -95,6 +95,35 @@ func ageOf(words []string, i int) bool {
 		}
 	}
 	return i+1 < len(words) && (words[i+1] == "old" || words[i+1] == "давности")
+}
+
+// amountWords ask for a limit: a span in a message with one is what the
+// amount is per ("максимум за сутки", "max withdrawal a day"), unless it
+// says when ("2 дня назад", "already a week"). "Сколько" and "how much"
+// also ask how long, so they are not among them.
+var amountWords = map[string]bool{
+	"максимум": true, "максимально": true, "макс": true, "минимум": true, "лимит": true, "лимиты": true, "лимита": true, "лимитов": true,
+	"max": true, "maximum": true, "min": true, "minimum": true, "limit": true, "limits": true, "cap": true,
+}
+
+// amountPer reports whether the span whose unit is words[i] is what an
+// amount is per rather than how long someone waited.
+func amountPer(words []string, i int) bool {
+	if i+1 < len(words) && (words[i+1] == "ago" || words[i+1] == "назад") {
+		return false
+	}
+	for j := max(0, i-2); j < i; j++ {
+		switch words[j] {
+		case "уже", "already", "since", "been", "wait", "waited", "waiting", "жду", "ждал", "ждала", "ждем", "прошло":
+			return false
+		}
+	}
+	for _, w := range words {
+		if amountWords[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // spanWords lowercases text (ё → е) and splits it into words of letters

@@ -43,6 +43,11 @@ func TestParseWaited(t *testing.T) {
 		{"часа 3 уже", 3 * time.Hour},
 		{"письмо не приходит уже час", time.Hour},
 		{"добрый день, уже", 0},
+		{"ок. а за месяц сколько максимум вывести", 0}, // what a limit is per, not a wait
+		{"max withdrawal a day?", 0},
+		{"2 дня назад вывел, а за день максимум сколько", 2 * day},
+		{"deposit limit per month? waited 2 days for the increase", 2 * day},
+		{"вывод висит 3 дня, сколько еще ждать", 3 * day},
 	} {
 		got, ok := parseWaited(tt.in)
 		if got != tt.want || ok != (tt.want > 0) {
