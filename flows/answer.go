@@ -85,7 +85,9 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 	// with a twist: the article model reads both.
 	elliptical := context != "" && context != t.in.Text && (len(strings.Fields(query)) <= 4 || t.pointsBack())
 	if elliptical {
-		q.Affinity = t.affinity(withContext)
+		// "а если на карту?" after "а на скрилл скок идет?": the last
+		// follow-up is part of what is asked.
+		q.Affinity = t.affinity(strings.Join([]string{query, t.state.Asked, context}, " "))
 	} else {
 		q.Affinity = t.affinity(query)
 	}

@@ -14,6 +14,7 @@ type State struct {
 	Attempts int               `json:"attempts,omitempty"` // failed answers at the waiting step
 	Intent   string            `json:"intent,omitempty"`   // intent that started the flow
 	Question string            `json:"question,omitempty"` // the message that started the flow
+	Asked    string            `json:"asked,omitempty"`    // the last follow-up on the topic that got an answer
 	Locale   string            `json:"locale,omitempty"`   // language the player writes in, once detected
 	// The conversation's topic outlives its flow, so that follow-ups ("and
 	// the fees?", "still nothing", "уже 3 дня") are read against it.

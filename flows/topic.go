@@ -264,6 +264,7 @@ func (t *turn) followUp(res intents.Result) (_ bool, err error) {
 	if !found {
 		return false, nil // nothing more on the topic: a new question
 	}
+	t.state.Asked = t.in.Text
 	return true, t.exec(f, t.afterAnswer(f, st))
 }
 
