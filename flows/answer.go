@@ -107,7 +107,10 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 		return false, false, err
 	}
 	t.out.Trace.KBHits = append(t.out.Trace.KBHits, hits...)
-	hits = freshFirst(hits, t.state.Shown)
+	if elliptical && len(strings.Fields(query)) <= 4 {
+		hits = lastFirst(hits, last, q.Affinity)
+	}
+	hits = freshFirst(hits, t.state.Shown, t.leansShown(q.Affinity, query))
 	if context != "" {
 		hits = t.namedFirst(hits, last, query, context)
 	}
@@ -171,17 +174,64 @@ const alsoShare = 0.3
 // article rather than another part of the methods one, while "and for
 // crypto?" after the payout times, which that article answers clearly
 // best, still gets its crypto row.
-func freshFirst(hits []kb.Hit, shown []string) []kb.Hit {
+func freshFirst(hits []kb.Hit, shown []string, leansShown func(shown, fresh kb.Hit) bool) []kb.Hit {
 	if len(hits) < 2 || !slices.Contains(shown, hits[0].ArticleID) {
 		return hits
 	}
 	for i, h := range hits[1:] {
+		if leansShown != nil && leansShown(hits[0], h) {
+			continue
+		}
 		if !slices.Contains(shown, h.ArticleID) && h.Score >= hits[0].Score-1e-9 && !h.Scoped && h.Relevance >= freshMargin*hits[0].Relevance {
 			out := append([]kb.Hit{h}, hits[:i+1]...)
 			return append(out, hits[i+2:]...)
 		}
 	}
 	return hits
+}
+
+// lastFirst answers a short elliptical follow-up ("what about bitcoin?"
+// after the payout times) from the article just shown when it has every term
+// the best hit has and the article model, reading the follow-up with the
+// topic's question, leans clearly (freshAffinity) towards it: the search
+// alone ranks it low, since the twist is a word of its body, not of its
+// title.
+func lastFirst(hits []kb.Hit, last string, affinity map[string]float64) []kb.Hit {
+	for i, h := range hits {
+		if i == 0 || h.ArticleID != last {
+			continue
+		}
+		if h.Score >= hits[0].Score-1e-9 && affinity[last] >= affinity[hits[0].ArticleID]+freshAffinity {
+			out := append([]kb.Hit{h}, hits[:i]...)
+			return append(out, hits[i+1:]...)
+		}
+		break
+	}
+	return hits
+}
+
+// leansShown tells freshFirst when the article model reads the question
+// as the shown article's, clearly (freshAffinity) more than a fresh one's
+// whose title names none of the question's words: "what about crypto?"
+// after the payout times asks for their crypto row, not for the
+// same-method rule, while "and with crypto?" after the deposit methods
+// still gets "Depositing with crypto".
+func (t *turn) leansShown(affinity map[string]float64, query string) func(shown, fresh kb.Hit) bool {
+	return func(shown, fresh kb.Hit) bool {
+		if affinity[fresh.ArticleID]+freshAffinity >= affinity[shown.ArticleID] {
+			return false
+		}
+		a, ok := t.rt.Index.Article(fresh.Locale, fresh.ArticleID)
+		if !ok {
+			return true
+		}
+		for _, w := range strings.Fields(answerWords(query)) {
+			if len([]rune(w)) >= 4 && namesArticle(kb.Article{Title: a.Title}, w) {
+				return false
+			}
+		}
+		return true
+	}
 }
 
 // namedFirst answers a topic follow-up that names what it asks about with a
@@ -277,6 +327,11 @@ const bareLimit = 10
 // freshMargin: how close (as a share of the relevance of the article just
 // shown) another article must come to be shown instead.
 const freshMargin = 0.7
+
+// freshAffinity is how much more the article model may lean towards the
+// shown article than towards a fresh one that still goes first: "what
+// about crypto?" after the payout times asks for the times' crypto row.
+const freshAffinity = 0.4
 
 // present replies with the excerpt of the first article (its section that
 // answers the question, cut by characters at a sentence), with links to
