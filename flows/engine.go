@@ -242,6 +242,11 @@ func (t *turn) answer(f *Flow, st *Step) error {
 	case KindChoice:
 		opt, ok := matchOption(st, t.in.Text)
 		pressed := ok
+		if !ok && t.reply == "" && t.handsOverElsewhere(f) {
+			// "honestly i cant stop, lost my savings" to "did this
+			// help?": not a no, a player in distress.
+			return t.route()
+		}
 		if !ok {
 			kind := t.reply
 			if kind == "" && t.unsolved {
@@ -330,6 +335,17 @@ func offerOnUnsolved(f *Flow, st *Step, no Option) (Option, bool) {
 		return Option{}, false
 	}
 	return yes, true
+}
+
+// handsOverElsewhere reports whether the message confidently names the
+// intent of another flow that only hands over (distress, a person).
+func (t *turn) handsOverElsewhere(current *Flow) bool {
+	res := t.classify()
+	if res.OutOfScope || res.Confidence < t.b.Settings.SwitchThreshold {
+		return false
+	}
+	f, ok := t.b.FlowForIntent(res.Intent)
+	return ok && f != current && f.handsOver()
 }
 
 // wantsOtherFlow reports whether the message, though it does not answer the

@@ -538,7 +538,8 @@ func (f *Flow) smallTalk() bool {
 }
 
 // handsOver reports whether the flow only passes the conversation to a
-// person: it keeps no topic and every step routes or hands over (human).
+// person: it keeps no topic, and every step routes, answers from the
+// knowledge base or hands over (human, gambling harm).
 func (f *Flow) handsOver() bool {
 	if f.Followup != "" || f.Unresolved != "" {
 		return false
@@ -548,7 +549,7 @@ func (f *Flow) handsOver() bool {
 		switch st.Kind {
 		case KindHandoff:
 			over = true
-		case KindCondition, KindSay, KindGoto:
+		case KindCondition, KindSay, KindGoto, KindKBAnswer:
 		default:
 			return false
 		}
