@@ -254,6 +254,11 @@ func (t *turn) followUp(res intents.Result) (_ bool, err error) {
 			return false, err // "cool and do you have an app for iphone": a new question
 		}
 	}
+	if t.refersBack() && asksQuestion(t.norm) && len(t.state.Shown) > 0 {
+		// "а если передумаю, раньше снять получится?": a question on
+		// the topic is about the service, found or not (no small talk).
+		t.related = true
+	}
 	st, _ := f.Step(f.Followup)
 	t.resume(f)
 	t.trace(f, st)
