@@ -76,7 +76,7 @@ type Hit struct {
 // Minimum-score rule. bleve's relevance is unnormalized, so whether a hit
 // is good enough is decided on its own measure. The query's meaningful
 // terms are those its locale's analyzer keeps (lowercased, stop words
-// removed, stemmed), of three or more letters, minus chat filler ("please",
+// removed, stemmed), of three or more letters, minus chat filler ("please", "lol",
 // "help", "подскажите", …). For each term the article earns a credit: 1 if
 // it contains the term, 0.9 if a word starting with it (Russian
 // "пополн|ить" finds "пополнен|ие"; a stem the stemmer cut short, like
