@@ -67,6 +67,8 @@ type Hit struct {
 	Relevance float64
 	// Scoped marks a hit that passed only Query.IntentMinScore.
 	Scoped bool `json:",omitempty"`
+	// OfIntent marks an article that lists Query.Intent.
+	OfIntent bool `json:",omitempty"`
 }
 
 // Search returns the articles of q.Locale that answer q.Text, best first,
@@ -178,10 +180,34 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		return cmp.Or(cmp.Compare(preferred(b), preferred(a)), cmp.Compare(b.Relevance, a.Relevance),
 			cmp.Compare(b.Score, a.Score), strings.Compare(a.ArticleID, b.ArticleID))
 	})
+	if len(hits) > 0 && !preferredIDs[hits[0].ArticleID] {
+		hits = intentFirst(hits)
+	}
 	if len(hits) > limit {
 		hits = hits[:limit]
 	}
 	return hits, nil
+}
+
+// intentFirst puts first the best article of the query's intent when it
+// covers clearly more of the question (preferMargin) than every article
+// of other intents ranked above it: "can I cap how much I lose per week"
+// in the responsible-gaming flow is the loss limits article, though "cap"
+// is a word of the bonus caps title and "lose" not of the limits one.
+func intentFirst(hits []Hit) []Hit {
+	above := 0.0
+	for i, h := range hits {
+		if !h.OfIntent {
+			above = max(above, h.Score)
+			continue
+		}
+		if i > 0 && h.Score > above+preferMargin+1e-9 {
+			out := append([]Hit{h}, hits[:i]...)
+			return append(out, hits[i+1:]...)
+		}
+		break
+	}
+	return hits
 }
 
 // preferMargin is how much less of the question a preferred article may
@@ -201,7 +227,8 @@ func (ix *Index) rank(cands []candidate, q Query, pass func(candidate) (pass, sc
 			continue
 		}
 		rel := c.relevance * c.weighted * (1 + 2*c.strong)
-		if q.Intent != "" && slices.Contains(c.Intents, q.Intent) {
+		ofIntent := q.Intent != "" && slices.Contains(c.Intents, q.Intent)
+		if ofIntent {
 			rel *= ix.intentBoost
 		}
 		hits = append(hits, Hit{
@@ -212,6 +239,7 @@ func (ix *Index) rank(cands []candidate, q Query, pass func(candidate) (pass, sc
 			Score:     c.score,
 			Relevance: rel,
 			Scoped:    scoped,
+			OfIntent:  ofIntent,
 		})
 	}
 	return hits

@@ -366,3 +366,23 @@ func benchmarkSearch(b *testing.B, cacheSize int) {
 		}
 	}
 }
+
+// TestIntentFirst: the flow's article goes first when it covers clearly
+// more of the question than the other intents' articles ranked above it.
+func TestIntentFirst(t *testing.T) {
+	h := func(id string, score float64, of bool) Hit { return Hit{ArticleID: id, Score: score, OfIntent: of} }
+	for _, tc := range []struct {
+		name string
+		hits []Hit
+		want []string
+	}{
+		{"covers clearly more", []Hit{h("bonus-caps", 0.6, false), h("loss-limits", 1, true)}, []string{"loss-limits", "bonus-caps"}},
+		{"covers about as much", []Hit{h("bonus-caps", 0.9, false), h("loss-limits", 1, true)}, []string{"bonus-caps", "loss-limits"}},
+		{"already first", []Hit{h("loss-limits", 0.6, true), h("bonus-caps", 1, false)}, []string{"loss-limits", "bonus-caps"}},
+		{"only the best of the intent", []Hit{h("a", 0.5, false), h("b", 0.6, true), h("c", 1, true)}, []string{"a", "b", "c"}},
+	} {
+		if got := ids(intentFirst(tc.hits)); fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
