@@ -247,6 +247,13 @@ func (t *turn) answer(f *Flow, st *Step) error {
 			// help?": not a no, a player in distress.
 			return t.route()
 		}
+		if !ok && t.reply == "" && t.repeatsRequest() {
+			// "whatever, just close it" to "shall a specialist close
+			// it?": the request again is the offer's yes.
+			if no, found := optionMeaning(st, "no"); found {
+				opt, ok = offerOnUnsolved(f, st, no)
+			}
+		}
 		if !ok {
 			kind := t.reply
 			if kind == "" && t.unsolved {
@@ -335,6 +342,16 @@ func offerOnUnsolved(f *Flow, st *Step, no Option) (Option, bool) {
 		return Option{}, false
 	}
 	return yes, true
+}
+
+// repeatsRequest reports whether the message, asking nothing, is the
+// topic's own request again (the classifier reads the topic's intent).
+func (t *turn) repeatsRequest() bool {
+	if t.state.Topic == "" || asksQuestion(t.in.Text) {
+		return false
+	}
+	res := t.classify()
+	return !res.OutOfScope && res.Intent == t.state.Topic
 }
 
 // handsOverElsewhere reports whether the message confidently names the
