@@ -120,7 +120,7 @@ func asksQuestion(text string) bool {
 	// A question lead opening any sentence or clause: "lol ok. are your
 	// slots rigged then", "fine, can i withdraw now".
 	for _, part := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".,;!\n", r) }) {
-		if lead := strings.Fields(answerWords(part)); len(lead) > 0 && questionLeads[lead[0]] {
+		if lead := strings.Fields(answerWords(part)); len(lead) > 0 && questionLeads[lead[0]] && !imperative(lead) {
 			return true
 		}
 	}
@@ -131,6 +131,15 @@ func asksQuestion(text string) bool {
 		}
 	}
 	return false
+}
+
+// imperative reports whether words led by "do" tell rather than ask:
+// "yes, do it", "please do that" (a question mark aside).
+func imperative(words []string) bool {
+	if words[0] != "do" {
+		return false
+	}
+	return len(words) == 1 || len(words) == 2 && (words[1] == "it" || words[1] == "that" || words[1] == "this" || words[1] == "so")
 }
 
 // asksDirectly reports whether a message is itself a question: a question
@@ -144,7 +153,7 @@ func asksDirectly(text string) bool {
 	if len(words) > 1 && (words[0] == "а" || words[0] == "и" || words[0] == "and" || words[0] == "so" || words[0] == "also") {
 		words = words[1:]
 	}
-	return len(words) > 0 && (questionWords[words[0]] || questionLeads[words[0]])
+	return len(words) > 0 && (questionWords[words[0]] || questionLeads[words[0]] && !imperative(words))
 }
 
 // questionWords ask wherever they stand; questionLeads only first ("can

@@ -289,10 +289,11 @@ func (t *turn) answer(f *Flow, st *Step) error {
 		}
 		if ok {
 			t.feedback(f, st, opt)
-			if opt.Means == "no" && !pressed && t.bareNo() && t.state.Issue == "" && f.Unresolved != "" &&
+			if opt.Means == "no" && !pressed && t.typedNo(f) && t.state.Issue == "" && f.Unresolved != "" &&
 				asksAfterArticle(f, st.ID, false) {
-				// A typed "nope" to "did this answer your question?" has
-				// not asked for a person yet: the flow asks what is wrong.
+				// A typed "nope" or "didn't help" to "did this answer your
+				// question?" has not asked for a person yet: the flow asks
+				// what is wrong or offers one.
 				if next, ok := f.Step(opt.Goto); ok && next.Kind == KindHandoff {
 					return t.exec(f, f.Unresolved)
 				}
@@ -342,6 +343,18 @@ func offerOnUnsolved(f *Flow, st *Step, no Option) (Option, bool) {
 		return Option{}, false
 	}
 	return yes, true
+}
+
+// typedNo reports whether the message is a no that neither states a wait
+// (past the problem's time the person comes at once) nor asks for a person.
+func (t *turn) typedNo(f *Flow) bool {
+	if t.reply != "no" {
+		return false
+	}
+	if _, waited := parseWaited(t.in.Text); waited {
+		return false
+	}
+	return !t.handsOverElsewhere(f)
 }
 
 // repeatsRequest reports whether the message, asking nothing, is the

@@ -1,7 +1,5 @@
 package flows
 
-import "strings"
-
 // feedback records the player's yes or no to a choice that follows an
 // article ("Did that work?"): the choice is the found (or problem) target
 // of a kb_answer step of the flow, or the step right after one, and an
@@ -27,20 +25,4 @@ func asksAfterArticle(f *Flow, id string, problems bool) bool {
 		}
 	}
 	return false
-}
-
-// bareNo reports whether the message is only a no ("nope", "нет,
-// спасибо", "ytn"): one word besides politeness, so nothing tried, waited
-// or asked for.
-func (t *turn) bareNo() bool {
-	if t.reply != "no" {
-		return false
-	}
-	core := 0
-	for _, w := range strings.Fields(answerWords(t.in.Text)) {
-		if !softeners[w] {
-			core++
-		}
-	}
-	return core == 1
 }
