@@ -348,7 +348,7 @@ func offerOnUnsolved(f *Flow, st *Step, no Option) (Option, bool) {
 // typedNo reports whether the message is a no that neither states a wait
 // (past the problem's time the person comes at once) nor asks for a person.
 func (t *turn) typedNo(f *Flow) bool {
-	if t.reply != "no" {
+	if t.reply != "no" && !t.unsolved {
 		return false
 	}
 	if _, waited := parseWaited(t.in.Text); waited {

@@ -61,7 +61,54 @@ func parseWaited(text string) (time.Duration, bool) {
 			best = max(best, unit) // "неделю", "сутки", "час назад", "уже час"
 		}
 	}
+	best = max(best, weekdaySpan(words))
 	return best, best > 0
+}
+
+// weekdaySpan reads a wait from two weekdays, the first when it started
+// and the last today: "sent it monday, today's friday" is 4 days; the
+// same day twice is a week. 0 when the message names fewer than two.
+func weekdaySpan(words []string) time.Duration {
+	first, last, named := -1, -1, 0
+	for _, w := range words {
+		if d, ok := weekday(w); ok {
+			if first < 0 {
+				first = d
+			}
+			last, named = d, named+1
+		}
+	}
+	if named < 2 {
+		return 0
+	}
+	days := (last - first + 7) % 7
+	if days == 0 {
+		days = 7
+	}
+	return time.Duration(days) * 24 * time.Hour
+}
+
+// weekday returns the day of the week a word names (Monday 0), in English
+// or Russian in any case form.
+func weekday(w string) (int, bool) {
+	for i, forms := range weekdays {
+		for _, f := range forms {
+			if w == f || len([]rune(f)) >= 6 && strings.HasPrefix(w, f) {
+				return i, true
+			}
+		}
+	}
+	return 0, false
+}
+
+var weekdays = [7][]string{
+	{"monday", "mon", "понедельник"},
+	{"tuesday", "tue", "tues", "вторник"},
+	{"wednesday", "wed", "среда", "среду", "среды", "среде"},
+	{"thursday", "thu", "thurs", "четверг"},
+	{"friday", "fri", "пятница", "пятницу", "пятницы", "пятнице"},
+	{"saturday", "суббота", "субботу", "субботы", "субботе"},
+	{"sunday", "воскресенье", "воскресенья", "воскресеньям"},
 }
 
 // moreThan reports whether the span whose unit is words[i] is given as

@@ -48,6 +48,11 @@ func TestParseWaited(t *testing.T) {
 		{"2 дня назад вывел, а за день максимум сколько", 2 * day},
 		{"deposit limit per month? waited 2 days for the increase", 2 * day},
 		{"вывод висит 3 дня, сколько еще ждать", 3 * day},
+		{"sent it last monday, today's friday and still nothing", 4 * day},
+		{"документы отправил в пятницу, сегодня вторник", 4 * day},
+		{"since monday, and it's monday again", 7 * day},
+		{"cashback comes on monday?", 0}, // one weekday: when, not how long
+		{"в среду отправил, а сейчас четверг", day},
 	} {
 		got, ok := parseWaited(tt.in)
 		if got != tt.want || ok != (tt.want > 0) {
