@@ -218,19 +218,8 @@ func lastFirst(hits []kb.Hit, last string, affinity map[string]float64) []kb.Hit
 // still gets "Depositing with crypto".
 func (t *turn) leansShown(affinity map[string]float64, query string) func(shown, fresh kb.Hit) bool {
 	return func(shown, fresh kb.Hit) bool {
-		if affinity[fresh.ArticleID]+freshAffinity >= affinity[shown.ArticleID] {
-			return false
-		}
-		a, ok := t.rt.Index.Article(fresh.Locale, fresh.ArticleID)
-		if !ok {
-			return true
-		}
-		for _, w := range strings.Fields(answerWords(query)) {
-			if len([]rune(w)) >= 4 && namesArticle(kb.Article{Title: a.Title}, w) {
-				return false
-			}
-		}
-		return true
+		return affinity[fresh.ArticleID]+freshAffinity < affinity[shown.ArticleID] &&
+			!t.rt.Index.TitleShares(fresh.Locale, fresh.ArticleID, query)
 	}
 }
 
@@ -255,7 +244,7 @@ func (t *turn) namedFirst(hits []kb.Hit, last, query, context string) []kb.Hit {
 		}
 	}
 	for i, h := range hits[1:] {
-		if h.Score < hits[0].Score-1e-9 || h.Scoped {
+		if h.Score < hits[0].Score-1e-9 || h.Scoped && !hits[0].Scoped {
 			continue
 		}
 		a, ok := t.rt.Index.Article(h.Locale, h.ArticleID)
@@ -329,8 +318,10 @@ const bareLimit = 10
 const freshMargin = 0.7
 
 // freshAffinity is how much more the article model may lean towards the
-// shown article than towards a fresh one that still goes first: "what
-// about crypto?" after the payout times asks for the times' crypto row.
+// shown article than towards a fresh one that still goes first ("what
+// about crypto?" after the payout times asks for the times' crypto row),
+// on the affinity's scale: the model's confidence times its weight, which
+// is larger for the flow's own articles (flows/articles.go).
 const freshAffinity = 0.4
 
 // present replies with the excerpt of the first article (its section that

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -134,12 +135,13 @@ func asksQuestion(text string) bool {
 }
 
 // imperative reports whether words led by "do" tell rather than ask:
-// "yes, do it", "please do that" (a question mark aside).
+// "do it", "do that please" (a question mark aside).
 func imperative(words []string) bool {
 	if words[0] != "do" {
 		return false
 	}
-	return len(words) == 1 || len(words) == 2 && (words[1] == "it" || words[1] == "that" || words[1] == "this" || words[1] == "so")
+	rest := slices.DeleteFunc(slices.Clone(words[1:]), func(w string) bool { return softeners[w] || w == "now" })
+	return len(rest) == 0 || len(rest) == 1 && (rest[0] == "it" || rest[0] == "that" || rest[0] == "this" || rest[0] == "so")
 }
 
 // asksDirectly reports whether a message is itself a question: a question

@@ -74,7 +74,7 @@ func TestAsks(t *testing.T) {
 		{"lol ok. are your slots rigged then", false, true}, {"fine, can i withdraw now", false, true},
 		{"ладно. можно вывести на карту", false, true}, {"your slots are rigged, i lost everything", false, false},
 		{"ok thanks", false, false},
-		{"yes, do it", false, false}, {"do that", false, false}, {"do you take skrill", true, true}, {"fine, do it?", true, true},
+		{"yes, do it", false, false}, {"yes, do it please", false, false}, {"do that", false, false}, {"do you take skrill", true, true}, {"fine, do it?", true, true},
 	} {
 		if got := asksDirectly(tt.in); got != tt.directly {
 			t.Errorf("asksDirectly(%q) = %v, want %v", tt.in, got, tt.directly)

@@ -289,7 +289,7 @@ func (t *turn) answer(f *Flow, st *Step) error {
 		}
 		if ok {
 			t.feedback(f, st, opt)
-			if opt.Means == "no" && !pressed && t.typedNo(f) && t.state.Issue == "" && f.Unresolved != "" &&
+			if opt.Means == "no" && !pressed && t.noAsksWhatsWrong(f) && t.state.Issue == "" && f.Unresolved != "" &&
 				asksAfterArticle(f, st.ID, false) {
 				// A typed "nope" or "didn't help" to "did this answer your
 				// question?" has not asked for a person yet: the flow asks
@@ -345,22 +345,27 @@ func offerOnUnsolved(f *Flow, st *Step, no Option) (Option, bool) {
 	return yes, true
 }
 
-// typedNo reports whether the message is a no that neither states a wait
-// (past the problem's time the person comes at once) nor asks for a person.
-func (t *turn) typedNo(f *Flow) bool {
+// noAsksWhatsWrong reports whether a typed no to "did this help?" goes to
+// the flow's unresolved step (what is wrong? shall I pass you on?) rather
+// than to the option's handoff: it neither states a wait (past the
+// problem's time the person comes at once) nor asks for a person.
+func (t *turn) noAsksWhatsWrong(f *Flow) bool {
 	if t.reply != "no" && !t.unsolved {
 		return false
 	}
-	if _, waited := parseWaited(t.in.Text); waited {
+	t.classify() // t.norm: "uzhe 3 dnya" read as Russian
+	if _, waited := parseWaited(t.norm); waited {
 		return false
 	}
 	return !t.handsOverElsewhere(f)
 }
 
-// repeatsRequest reports whether the message, asking nothing, is the
-// topic's own request again (the classifier reads the topic's intent).
+// repeatsRequest reports whether the message, asking nothing and
+// negating nothing, is the topic's own request again (the classifier
+// reads the topic's intent): "whatever, just close it", not "no wait,
+// dont close it yet".
 func (t *turn) repeatsRequest() bool {
-	if t.state.Topic == "" || asksQuestion(t.in.Text) {
+	if t.state.Topic == "" || t.unsolved || asksQuestion(t.in.Text) || hasNegation(t.in.Text) {
 		return false
 	}
 	res := t.classify()
@@ -537,7 +542,7 @@ func (t *turn) next(f *Flow, st *Step) string { return orNext(st.Next, f.after(s
 func (t *turn) finish() {
 	s := t.state
 	t.state = State{Locale: s.Locale, Topic: s.Topic, TopicFlow: s.TopicFlow, Shown: s.Shown, Section: s.Section, Sections: s.Sections, Offered: s.Offered,
-		Issue: s.Issue, Waited: s.Waited}
+		Issue: s.Issue, Waited: s.Waited, Asked: s.Asked}
 }
 
 // alreadyNamed returns the option of a slot-filling choice that this

@@ -14,7 +14,6 @@ type State struct {
 	Attempts int               `json:"attempts,omitempty"` // failed answers at the waiting step
 	Intent   string            `json:"intent,omitempty"`   // intent that started the flow
 	Question string            `json:"question,omitempty"` // the message that started the flow
-	Asked    string            `json:"asked,omitempty"`    // the last follow-up on the topic that got an answer
 	Locale   string            `json:"locale,omitempty"`   // language the player writes in, once detected
 	// The conversation's topic outlives its flow, so that follow-ups ("and
 	// the fees?", "still nothing", "уже 3 дня") are read against it.
@@ -26,6 +25,7 @@ type State struct {
 	// the section shown last (none: from the top), so that an article
 	// comes back only with another part of it.
 	Sections map[string]string `json:"sections,omitempty"`
+	Asked    string            `json:"asked,omitempty"`   // the last follow-up answered on the topic, as read
 	Offered  []string          `json:"offered,omitempty"` // the other articles the last answer linked to
 	Issue    string            `json:"issue,omitempty"`   // the stated problem of the topic (settings problems)
 	Waited   int64             `json:"waited,omitempty"`  // how long the player says they have waited, in minutes

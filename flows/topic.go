@@ -118,7 +118,7 @@ func (t *turn) begin(f *Flow, res intents.Result) error {
 	prev := t.state
 	t.state = State{Flow: f.Name, Intent: res.Intent, Question: t.in.Text, Locale: prev.Locale,
 		Topic: prev.Topic, TopicFlow: prev.TopicFlow, Shown: prev.Shown, Section: prev.Section, Sections: prev.Sections, Offered: prev.Offered, Issue: prev.Issue,
-		Waited: prev.Waited}
+		Waited: prev.Waited, Asked: prev.Asked}
 	if res.OutOfScope {
 		t.state.Intent = ""
 	}
@@ -166,7 +166,7 @@ func (t *turn) detectIssue() error {
 // article shown last excluded.
 func (t *turn) setTopic(f *Flow) {
 	if t.state.Intent != t.state.Topic || f.Name != t.state.TopicFlow {
-		t.state.Shown, t.state.Offered, t.state.Issue, t.state.Waited, t.state.Stated = lastOnly(t.state.Shown), nil, "", 0, ""
+		t.state.Shown, t.state.Offered, t.state.Issue, t.state.Waited, t.state.Stated, t.state.Asked = lastOnly(t.state.Shown), nil, "", 0, "", ""
 	}
 	t.state.Topic, t.state.TopicFlow = t.state.Intent, f.Name
 }
@@ -269,7 +269,7 @@ func (t *turn) followUp(res intents.Result) (_ bool, err error) {
 	if !found {
 		return false, nil // nothing more on the topic: a new question
 	}
-	t.state.Asked = t.in.Text
+	t.state.Asked = t.norm
 	return true, t.exec(f, t.afterAnswer(f, st))
 }
 

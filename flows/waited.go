@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,27 +66,67 @@ func parseWaited(text string) (time.Duration, bool) {
 	return best, best > 0
 }
 
-// weekdaySpan reads a wait from two weekdays, the first when it started
-// and the last today: "sent it monday, today's friday" is 4 days; the
-// same day twice is a week. 0 when the message names fewer than two.
+// weekdaySpan reads a wait from a weekday named as today and another as
+// when it started: "sent it monday, today's friday" and "today is friday,
+// i sent it on monday" are 4 days; the same day twice is a week. Today is
+// the weekday nearest to "today", "now", "сегодня" or "сейчас", at most
+// two words away; without one, or for a range ("monday to friday"), 0.
 func weekdaySpan(words []string) time.Duration {
-	first, last, named := -1, -1, 0
-	for _, w := range words {
-		if d, ok := weekday(w); ok {
-			if first < 0 {
-				first = d
-			}
-			last, named = d, named+1
+	words = slices.DeleteFunc(slices.Clone(words), func(w string) bool { return w == "s" }) // "today's" is "today", "s"
+	type named struct{ day, dist int }
+	var days []named
+	for i, w := range words {
+		d, ok := weekday(w)
+		if !ok {
+			continue
 		}
+		if i > 0 && rangeWords[words[i-1]] {
+			return 0
+		}
+		days = append(days, named{d, todayDistance(words, i)})
 	}
-	if named < 2 {
+	if len(days) < 2 {
 		return 0
 	}
-	days := (last - first + 7) % 7
-	if days == 0 {
-		days = 7
+	today := 0 // the weekday nearest to "today"
+	for i, n := range days {
+		if n.dist < days[today].dist {
+			today = i
+		}
 	}
-	return time.Duration(days) * 24 * time.Hour
+	if days[today].dist > 5 { // more than two words away
+		return 0
+	}
+	start := days[0]
+	if today == 0 {
+		start = days[1]
+	}
+	span := (days[today].day - start.day + 7) % 7
+	if span == 0 {
+		span = 7
+	}
+	return time.Duration(span) * 24 * time.Hour
+}
+
+var rangeWords = map[string]bool{"to": true, "till": true, "until": true, "through": true, "по": true, "до": true}
+
+// todayDistance is twice how many words from words[i] the nearest word
+// saying "today" is, plus one when the weekday comes before it ("friday
+// today"): on a tie, the weekday after the word is today ("monday,
+// today's friday"). A large number when there is none.
+func todayDistance(words []string, i int) int {
+	best := 2*len(words) + 2
+	for j, w := range words {
+		switch w {
+		case "today", "todays", "today's", "now", "сегодня", "сейчас":
+			d := 2 * (i - j)
+			if j > i {
+				d = 2*(j-i) + 1
+			}
+			best = min(best, d)
+		}
+	}
+	return best
 }
 
 // weekday returns the day of the week a word names (Monday 0), in English
@@ -144,31 +185,42 @@ func ageOf(words []string, i int) bool {
 	return i+1 < len(words) && (words[i+1] == "old" || words[i+1] == "давности")
 }
 
-// amountWords ask for a limit: a span in a message with one is what the
-// amount is per ("максимум за сутки", "max withdrawal a day"), unless it
-// says when ("2 дня назад", "already a week"). "Сколько" and "how much"
-// also ask how long, so they are not among them.
-var amountWords = map[string]bool{
-	"максимум": true, "максимально": true, "макс": true, "минимум": true, "лимит": true, "лимиты": true, "лимита": true, "лимитов": true,
-	"max": true, "maximum": true, "min": true, "minimum": true, "limit": true, "limits": true, "cap": true,
-}
-
 // amountPer reports whether the span whose unit is words[i] is what an
-// amount is per rather than how long someone waited.
+// amount is per rather than how long someone waited: a rate preposition
+// before it ("за месяц", "a day", "in a month", "per week") and a word
+// asking for a limit near it ("максимум за сутки", "max withdrawal a
+// day", "сколько можно вывести за месяц"). "Вывод висит 3 дня, лимит не
+// превышен" and "минимум 3 дня уже жду" are waits.
 func amountPer(words []string, i int) bool {
-	if i+1 < len(words) && (words[i+1] == "ago" || words[i+1] == "назад") {
+	if i == 0 || !ratePrepositions[words[i-1]] {
 		return false
 	}
-	for j := max(0, i-2); j < i; j++ {
-		switch words[j] {
-		case "уже", "already", "since", "been", "wait", "waited", "waiting", "жду", "ждал", "ждала", "ждем", "прошло":
-			return false
-		}
-	}
-	for _, w := range words {
-		if amountWords[w] {
+	for j := max(0, i-6); j < min(len(words), i+5); j++ {
+		if asksAmount(words, j) {
 			return true
 		}
+	}
+	return false
+}
+
+var ratePrepositions = map[string]bool{"за": true, "в": true, "a": true, "an": true, "per": true, "in": true, "each": true}
+
+// asksAmount reports whether words[j] asks for a limit: "максимум",
+// "лимит…", "max", "how much can", "сколько можно".
+func asksAmount(words []string, j int) bool {
+	w := words[j]
+	for _, p := range []string{"максим", "миним", "лимит"} {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	switch w {
+	case "max", "maximum", "minimum", "limit", "limits", "cap", "most":
+		return true
+	case "сколько":
+		return j+1 < len(words) && words[j+1] == "можно"
+	case "much":
+		return j+1 < len(words) && words[j+1] == "can"
 	}
 	return false
 }

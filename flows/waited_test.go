@@ -50,9 +50,18 @@ func TestParseWaited(t *testing.T) {
 		{"вывод висит 3 дня, сколько еще ждать", 3 * day},
 		{"sent it last monday, today's friday and still nothing", 4 * day},
 		{"документы отправил в пятницу, сегодня вторник", 4 * day},
-		{"since monday, and it's monday again", 7 * day},
+		{"since monday, and today is monday again", 7 * day},
 		{"cashback comes on monday?", 0}, // one weekday: when, not how long
 		{"в среду отправил, а сейчас четверг", day},
+		{"today is friday, i sent it on monday", 4 * day},
+		{"do you process withdrawals only monday to friday?", 0}, // a schedule, not a wait
+		{"will it arrive by friday? i sent it wednesday", 0},
+		{"i deposited with skrill 90 min and still not on my balance", 90 * time.Minute},
+		{"вывод висит 3 дня, лимит не превышен", 3 * day},
+		{"минимум 3 дня уже жду", 3 * day},
+		{"а сколько можно вывести за месяц?", 0},
+		{"how much can i withdraw in a month?", 0},
+		{"а максимальный вывод за сутки какой?", 0},
 	} {
 		got, ok := parseWaited(tt.in)
 		if got != tt.want || ok != (tt.want > 0) {

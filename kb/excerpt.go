@@ -184,9 +184,12 @@ func sectionWeights(terms []queryTerm, secs []sectionText, title []string) []flo
 	return w
 }
 
-// coveredTerms counts the weighted query terms a section has in its
-// heading or body: a section that answers every part of the question
-// ("лимиты на вывод у випов") beats one whose heading shares two words.
+// coveredTerms counts the query terms with a weight (on a first answer,
+// those not in the article's title) that a section's heading or body
+// matches, a prefix or typo match included: a section that answers every
+// part of the question ("лимиты на вывод у випов") beats one whose heading
+// shares two words. The heading's double count and the intro's tie
+// advantage only decide between sections that cover as many.
 func coveredTerms(terms []queryTerm, weights []float64, s sectionText) int {
 	n := 0
 	for j, t := range terms {

@@ -50,13 +50,13 @@ const (
 		"tell know knows like get gets got getting let say says said saying ok okay yes yeah yep sure unsure " +
 		"guys anyone someone somebody anybody something anything thing things really just still " +
 		"also already way ever even actually exactly maybe hope question problem problems issue issues work works working happen happened " +
-		"casino northwind lol lmao haha hehe hmm omg cool nice great alright bro mate dude btw"
+		"casino northwind lol lmao haha hehe hmm omg nice great alright bro mate dude btw"
 	fillerRU = "привет приветик здравствуйте здраствуйте здрасьте здрасте здравствуй спасибо благодарю " +
 		"пожалуйста плиз помогите помоги помощь подскажите подскажи скажите скажи объясните объясни " +
 		"хочу хотел хотела хотим могу можем можете могли нужно нужен нужна пишет пишут написано " +
 		"вообще просто очень почему сколько ребята ребят алло срочно вопрос проблема проблемы ок окей ага " +
 		"казино northwind скока скоко скольк щас сейчас чё че пжл плз спс " +
-		"лол ахах хаха хах ладно круто понятно ясно бро блин короче кстати типа"
+		"лол ахах хаха хах ладно понятно ясно бро блин короче кстати"
 )
 
 // queryTerm is one meaningful term of a query.

@@ -24,3 +24,20 @@ func (ix *Index) Names(locale, id, text string) bool {
 	}
 	return true
 }
+
+// TitleShares reports whether one meaningful term of text (as a search
+// reads it: no stop words or chat filler) is a word of the article's
+// title: "what about crypto?" and "Depositing with crypto", not "with".
+func (ix *Index) TitleShares(locale, id, text string) bool {
+	e, ok := ix.articles[docID(locale, id)]
+	if !ok {
+		return false
+	}
+	title := ix.analyze(locale, e.Title)
+	for _, t := range ix.queryTerms(locale, text) {
+		if termScore([]queryTerm{t}, title) > 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -100,7 +100,10 @@ type Hit struct {
 // deposits not credited. Among the hits that pass, bleve's relevance (title
 // and tags weigh more than the body, exact matches more than fuzzy ones)
 // times Score, times Options.IntentBoost for articles listing q.Intent,
-// decides the order. A negative Options.MinScore turns the rule off.
+// decides the order; then preferred articles go first (q.Prefer), or else
+// the best article of q.Intent when it covers clearly more of the question
+// than the other intents' articles above it (intentFirst). A negative
+// Options.MinScore turns the rule off.
 //
 // Errors: chat.EINVALID for an unsupported locale, chat.EUNAVAILABLE once
 // the index is closed, and the context's error when ctx is done.
@@ -194,6 +197,8 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 // of other intents ranked above it: "can I cap how much I lose per week"
 // in the responsible-gaming flow is the loss limits article, though "cap"
 // is a word of the bonus caps title and "lose" not of the limits one.
+// The article may have passed only the intent-scoped bar (Hit.Scoped), as
+// the limits article there does.
 func intentFirst(hits []Hit) []Hit {
 	above := 0.0
 	for i, h := range hits {

@@ -63,7 +63,7 @@ func TestSearchFindsTheAnswer(t *testing.T) {
 		{"ru typo", "ru", "пороль", "password-reset"},
 		{"ru typo verification", "ru", "верефикация", "verification-documents"},
 		// Chat filler is not a term the article must have.
-		{"en filler", "en", "lol ok cool, promo code not working", "bonus-promo-code"},
+		{"en filler", "en", "lol ok nice, promo code not working", "bonus-promo-code"},
 		{"ru filler", "ru", "ладно, короче промокод не принимается", "bonus-promo-code"},
 	}
 	for _, tt := range tests {
