@@ -134,6 +134,29 @@ func asksQuestion(text string) bool {
 	return false
 }
 
+// mentionsPerson reports whether a message names a person to talk to
+// ("можно чтоб оператор подтвердил вручную?", "talk to a persn"), however
+// the classifier read the rest of it.
+func mentionsPerson(text string) bool {
+	for _, w := range strings.Fields(answerWords(text)) {
+		if personWords[w] {
+			return true
+		}
+		for _, p := range personStems {
+			if strings.HasPrefix(w, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var (
+	personWords = set("human", "person", "persn", "agent", "operator", "manager", "specialist", "staff",
+		"representative", "человек", "человеком", "человека")
+	personStems = []string{"операт", "опертор", "специалист", "сотрудник", "менеджер", "консультант", "живым", "живого"}
+)
+
 // imperative reports whether words led by "do" tell rather than ask:
 // "do it", "do that please" (a question mark aside).
 func imperative(words []string) bool {

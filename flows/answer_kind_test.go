@@ -100,3 +100,17 @@ func TestAnswerReadingLayout(t *testing.T) {
 		}
 	}
 }
+
+func TestMentionsPerson(t *testing.T) {
+	for in, want := range map[string]bool{
+		"уже раз 6 запрашивал, можно чтоб оператор подтвердил вручную?": true,
+		"it just says contact support. talk to a persn":                 true,
+		"не помогло":                        false,
+		"nope, still nothing on my balance": false,
+		"дайте живого человека":             true,
+	} {
+		if got := mentionsPerson(in); got != want {
+			t.Errorf("mentionsPerson(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

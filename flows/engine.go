@@ -348,7 +348,7 @@ func offerOnUnsolved(f *Flow, st *Step, no Option) (Option, bool) {
 // noAsksWhatsWrong reports whether a typed no to "did this help?" goes to
 // the flow's unresolved step (what is wrong? shall I pass you on?) rather
 // than to the option's handoff: it neither states a wait (past the
-// problem's time the person comes at once) nor asks for a person.
+// problem's time the person comes at once) nor asks for or names a person.
 func (t *turn) noAsksWhatsWrong(f *Flow) bool {
 	if t.reply != "no" && !t.unsolved {
 		return false
@@ -357,7 +357,7 @@ func (t *turn) noAsksWhatsWrong(f *Flow) bool {
 	if _, waited := parseWaited(t.norm); waited {
 		return false
 	}
-	return !t.handsOverElsewhere(f)
+	return !t.handsOverElsewhere(f) && !mentionsPerson(t.in.Text)
 }
 
 // repeatsRequest reports whether the message, asking nothing and
