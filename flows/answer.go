@@ -34,6 +34,11 @@ func (t *turn) kbAnswer(st *Step) (found, done bool, err error) {
 	if len(articles) == 0 {
 		return false, false, nil
 	}
+	// "roulette froze an hour ago and the round isn't in my history": the
+	// flow's own article is about a problem the message states.
+	if t.problemShown(articles[0], t.b.Settings.Problems.Stated(t.locale, t.norm) || t.unsolved) {
+		return true, true, nil
+	}
 	ex, _ := t.rt.Index.Excerpt(articles[0].Locale, articles[0].ID, t.norm, t.b.Settings.KBMaxChars, "")
 	t.present(articles, ex)
 	return true, false, nil
@@ -149,17 +154,26 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 		}
 		return false, false, err
 	}
-	t.issueShown = false
-	if iss, ok := s.Problems.ByArticle(articles[0].ID); ok && stated && (t.state.Intent == "" || slices.Contains(articles[0].Intents, t.state.Intent)) {
-		t.issueShown = true
-		t.stateIssue(iss.Name)
-		t.noteWaited()
-		if t.overdueIssue() {
-			return true, true, nil
-		}
+	if t.problemShown(articles[0], stated) {
+		return true, true, nil
 	}
 	t.present(articles, first)
 	return true, false, nil
+}
+
+// problemShown notes the stated problem an article about to be shown is
+// about (settings problems), and reports whether the player has waited
+// past its time: then the apology and the handoff replace the article.
+func (t *turn) problemShown(a kb.Article, stated bool) (overdue bool) {
+	t.issueShown = false
+	iss, ok := t.b.Settings.Problems.ByArticle(a.ID)
+	if !ok || !stated || t.state.Intent != "" && !slices.Contains(a.Intents, t.state.Intent) {
+		return false
+	}
+	t.issueShown = true
+	t.stateIssue(iss.Name)
+	t.noteWaited()
+	return t.overdueIssue()
 }
 
 // alsoShare is how relevant, as a share of the answer's relevance, another
