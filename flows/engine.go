@@ -4,6 +4,7 @@
 package flows
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -111,9 +112,12 @@ func (e *Engine) Turn(ctx context.Context, in Input) (Output, error) {
 	}
 	defer rt.release()
 	t := &turn{ctx: ctx, rt: rt, b: rt.Bundle, in: in, state: in.State.clone()}
+	if c, ok := corrected(in.Text, cmp.Or(t.state.Asked, t.state.Question)); ok {
+		t.in.Text = c // "sorry i meant withdrawal not deposit": the last question, corrected
+	}
 	var reading string
-	t.reply, reading = answerReading(in.Text)
-	t.unsolved = saysNotSolved(in.Text, t.reply)
+	t.reply, reading = answerReading(t.in.Text)
+	t.unsolved = saysNotSolved(t.in.Text, t.reply)
 	t.pickLocale(reading) // a yes or no typed on the wrong layout is in the language it was meant in
 	t.out.Trace.Version = rt.Version()
 	if err := t.run(); err != nil {
