@@ -183,10 +183,16 @@ func (l *lexicon) layoutReading(c string, sc script) (string, int) {
 }
 
 // translitReading returns the best Cyrillic spelling of a Latin chunk read
-// as transliterated Russian, spelling-corrected, and its knownScore.
+// as transliterated Russian, spelling-corrected, and its knownScore; a
+// chunk no spelling of which is known ("dollary") keeps its first
+// spelling, so that a message read in translit does not lose the word.
 func (l *lexicon) translitReading(c string) (string, int) {
 	best, score := "", 0
-	for _, v := range translitVariants(c) {
+	variants := translitVariants(c)
+	if len(variants) > 0 {
+		best = variants[0]
+	}
+	for _, v := range variants {
 		if s := l.knownScore(v); s > score {
 			best, score = l.spellCorrected(v), s
 		}

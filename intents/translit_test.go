@@ -41,6 +41,7 @@ func TestRepairTranslitAndLayout(t *testing.T) {
 		{"ytn", "нет"},
 		{"how do i withdraw", "how do i withdraw"},
 		{"i forgot my password", "i forgot my password"},
+		{"mozhno pomenyat valyutu na dollary?", "можно поменять валюту на доллары?"}, // an unknown word is kept, transliterated
 	} {
 		got := m.lex.repairLayout(tc.in)
 		if got != tc.want {
