@@ -67,8 +67,8 @@ func (t *turn) afterCourtesy(res intents.Result) (intents.Result, bool) {
 		return res, false
 	}
 	r := t.rt.Model.Classify(rest)
-	if r.OutOfScope && t.state.TopicFlow == "" {
-		return res, false
+	if r.OutOfScope && t.state.TopicFlow == "" && !t.aboutArticles(rest) {
+		return res, false // "привет, как дела?"
 	}
 	if f, ok := t.b.FlowForIntent(res.Intent); ok && !res.OutOfScope && !f.smallTalk() && (r.OutOfScope || r.Confidence <= res.Confidence) {
 		return res, false
@@ -85,8 +85,17 @@ func (t *turn) afterCourtesy(res intents.Result) (intents.Result, bool) {
 	return r, true
 }
 
-// courtesyRest returns what follows the thanks or acknowledgement a
-// message opens with ("спасибо, понял. а ..."), when at least two words do.
+// aboutArticles reports whether text shares enough with the articles'
+// titles and tags to be a question about the service ("можно поменять
+// валюту счета?"), not small talk.
+func (t *turn) aboutArticles(text string) bool {
+	share, err := t.rt.Index.Related(t.ctx, t.locale, text)
+	return err == nil && share >= relatedShare
+}
+
+// courtesyRest returns what follows the thanks, acknowledgement or
+// greeting a message opens with ("спасибо, понял. а ...", "привет, можно
+// ..."), when at least two words do.
 func courtesyRest(text string) (string, bool) {
 	fields := strings.Fields(text)
 	i := 0
@@ -102,7 +111,9 @@ func courtesyRest(text string) (string, bool) {
 var courtesy = set("спасибо", "спс", "благодарю", "thanks", "thank", "you", "thx", "ty", "ok", "okay", "ок", "окей",
 	"понял", "поняла", "понятно", "ясно", "хорошо", "cool", "great", "отлично", "супер", "got", "it", "ага", "ну", "ладно",
 	"да", "yes", "yeah", "нормально", "норм", "все", "всё", "perfect", "nice", "alright", "awesome", "помогло", "helped",
-	"worked", "works", "сработало", "получилось")
+	"worked", "works", "сработало", "получилось",
+	// a greeting before the question: "привет, можно поменять валюту?"
+	"привет", "здравствуйте", "здрасте", "добрый", "доброе", "день", "вечер", "утро", "hi", "hello", "hey", "good", "morning", "evening", "afternoon")
 
 // start begins the flow for a classified message.
 func (t *turn) start(res intents.Result) error {
