@@ -117,7 +117,7 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 	}
 	hits = freshFirst(hits, t.state.Shown, t.leansShown(q.Affinity, query))
 	if context != "" {
-		hits = t.namedFirst(hits, last, query, context)
+		hits = t.namedFirst(hits, query, context)
 	}
 	if bare {
 		if hits = t.basicsFirst(st, answerWords(query), hits); len(hits) > limit {
@@ -239,14 +239,15 @@ func (t *turn) leansShown(affinity map[string]float64, query string) func(shown,
 
 // namedFirst answers a topic follow-up that names what it asks about with a
 // new word ("and the fees?" after the deposit methods) from the article
-// whose title carries that word, when the search ranked the article
-// just shown first and the named one answers as much of the question:
+// whose title carries that word, when the search ranked an article
+// shown on the topic first and the named one answers as much of the
+// question:
 // the new word, not the topic's question, is what the player asks.
-func (t *turn) namedFirst(hits []kb.Hit, last, query, context string) []kb.Hit {
-	if len(hits) < 2 || last == "" || hits[0].ArticleID != last {
+func (t *turn) namedFirst(hits []kb.Hit, query, context string) []kb.Hit {
+	if len(hits) < 2 || !slices.Contains(t.state.Shown, hits[0].ArticleID) {
 		return hits
 	}
-	shown, ok := t.rt.Index.Article(t.locale, last)
+	shown, ok := t.rt.Index.Article(t.locale, hits[0].ArticleID)
 	if !ok {
 		return hits
 	}
