@@ -176,6 +176,12 @@ func (t *turn) problemShown(a kb.Article, stated bool) (overdue bool) {
 	return t.overdueIssue()
 }
 
+// toFront returns hits with hits[i] moved first, the others in order.
+func toFront(hits []kb.Hit, i int) []kb.Hit {
+	out := append([]kb.Hit{hits[i]}, hits[:i]...)
+	return append(out, hits[i+1:]...)
+}
+
 // alsoShare is how relevant, as a share of the answer's relevance, another
 // hit must be to be offered beside it: a link that barely matched is noise
 // next to a clear answer.
@@ -197,8 +203,7 @@ func freshFirst(hits []kb.Hit, shown []string, leansShown func(shown, fresh kb.H
 			continue
 		}
 		if !slices.Contains(shown, h.ArticleID) && h.Score >= hits[0].Score-1e-9 && !h.Scoped && h.Relevance >= freshMargin*hits[0].Relevance {
-			out := append([]kb.Hit{h}, hits[:i+1]...)
-			return append(out, hits[i+2:]...)
+			return toFront(hits, i+1)
 		}
 	}
 	return hits
@@ -216,8 +221,7 @@ func lastFirst(hits []kb.Hit, last string, affinity map[string]float64) []kb.Hit
 			continue
 		}
 		if h.Score >= hits[0].Score-1e-9 && affinity[last] >= affinity[hits[0].ArticleID]+freshAffinity {
-			out := append([]kb.Hit{h}, hits[:i]...)
-			return append(out, hits[i+1:]...)
+			return toFront(hits, i)
 		}
 		break
 	}
@@ -268,8 +272,7 @@ func (t *turn) namedFirst(hits []kb.Hit, query, context string) []kb.Hit {
 		}
 		for _, w := range fresh {
 			if namesArticle(kb.Article{Title: a.Title}, w) { // its title, not a tag: what it is about
-				out := append([]kb.Hit{h}, hits[:i+1]...)
-				return append(out, hits[i+2:]...)
+				return toFront(hits, i+1)
 			}
 		}
 	}
@@ -296,8 +299,7 @@ func (t *turn) basicsFirst(st *Step, word string, hits []kb.Hit) []kb.Hit {
 	}
 	for i, h := range hits {
 		if h.ArticleID == a.ID {
-			out := append([]kb.Hit{h}, hits[:i]...)
-			return append(out, hits[i+1:]...)
+			return toFront(hits, i)
 		}
 	}
 	return hits
