@@ -546,7 +546,7 @@ func (t *turn) next(f *Flow, st *Step) string { return orNext(st.Next, f.after(s
 func (t *turn) finish() {
 	s := t.state
 	t.state = State{Locale: s.Locale, Topic: s.Topic, TopicFlow: s.TopicFlow, Shown: s.Shown, Section: s.Section, Sections: s.Sections, Offered: s.Offered,
-		Issue: s.Issue, Waited: s.Waited, Asked: s.Asked}
+		Issue: s.Issue, Waited: s.Waited, Asked: s.Asked, Question: s.Question}
 }
 
 // alreadyNamed returns the option of a slot-filling choice that this
