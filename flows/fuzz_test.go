@@ -42,7 +42,7 @@ func FuzzParseBundleFile(f *testing.F) {
 // is positive and at most a thousand months.
 func FuzzParseWaited(f *testing.F) {
 	for _, s := range []string{"часа 3 уже", "полтора часа", "больше часа", "over an hour", "a couple of days", "48h",
-		"со вчера", "минут 40 назад", "half an hour ago", "час", "полторы", "more than"} {
+		"со вчера", "минут 40 назад", "half an hour ago", "час", "полторы", "more than", "1000000ч"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {

@@ -297,7 +297,7 @@ func glued(w string) (int, time.Duration, bool) {
 		return 0, 0, false
 	}
 	n, err := strconv.Atoi(w[:i])
-	if err != nil || n <= 0 {
+	if err != nil || n <= 0 || n >= 1000 { // the same bound as spanCount: "1000000ч" is not a wait
 		return 0, 0, false
 	}
 	switch w[i:] {
