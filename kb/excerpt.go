@@ -72,9 +72,10 @@ func (ix *Index) Excerpt(locale, id, text string, max int, skip string) (Excerpt
 		title = nil
 	}
 	weights := sectionWeights(terms, secs, title)
-	best, bestCovered, bestScore := -1, 0, 0.0
+	best, bestCovered, bestScore, skipCovered := -1, 0, 0.0, 0
 	for i, s := range secs {
 		if s.heading == skip && skip != "" {
+			skipCovered = coveredTerms(terms, weights, s)
 			continue
 		}
 		score := weightedScore(terms, weights, s.headingTerms)*2 + weightedScore(terms, weights, s.bodyTerms)
@@ -91,6 +92,14 @@ func (ix *Index) Excerpt(locale, id, text string, max int, skip string) (Excerpt
 	}
 	if best >= 0 && secs[best].heading == "" {
 		best = -1 // the article from its top
+	}
+	if skip != "" && skipCovered > 0 && skipCovered >= bestCovered {
+		// "and min deposit for it?" on the steps that said "at least
+		// €20": the lines of the section just shown answer it before
+		// another section that covers no more of it.
+		if ex, ok := ix.focus(e, locale, terms, skip, max); ok {
+			return ex, true
+		}
 	}
 	if best < 0 {
 		if skip != "" {

@@ -93,3 +93,25 @@ func TestExcerptCoversEveryPart(t *testing.T) {
 		t.Errorf("Excerpt(change limits) = %+v", got)
 	}
 }
+
+// TestExcerptFollowUpOnTheShownSection: a follow-up that the section just
+// shown answers gets its matching lines, not another section that covers
+// no more of it ("and the min deposit for it?" after the steps).
+func TestExcerptFollowUpOnTheShownSection(t *testing.T) {
+	body := "A 100% bonus on the first deposit.\n\n## How do I get it?\n1. Register.\n2. Open the cashier.\n3. Make a first deposit of at least €20.\n\n" +
+		"## How much will I get?\nThe bonus matches your deposit: deposit €50, get €50.\n\n## Rules\nWagering x35."
+	a := Article{ID: "welcome", Locale: LocaleEN, Title: "Welcome bonus", Tags: []string{"bonus"}, Body: body}
+	ix, err := Open("", "v1", []Article{a}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	got, ok := ix.Excerpt(LocaleEN, a.ID, "and how much do i deposit for the first one", 300, "How do I get it?")
+	if !ok || got.Section != "How do I get it?" || !strings.Contains(got.Text, "at least €20") || strings.Contains(got.Text, "Register") {
+		t.Errorf("Excerpt(skip the steps) = %+v, ok %v", got, ok)
+	}
+	// A part the shown section does not have still moves on.
+	if got, _ := ix.Excerpt(LocaleEN, a.ID, "and the wagering?", 300, "How do I get it?"); got.Section != "Rules" {
+		t.Errorf("Excerpt(wagering) = %+v", got)
+	}
+}
