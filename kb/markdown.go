@@ -1,6 +1,9 @@
 package kb
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // blockKind is the kind of a Markdown block.
 type blockKind int
@@ -95,7 +98,7 @@ func (p *blockParser) line(line, next string) {
 		return
 	}
 	for strings.HasPrefix(text, ">") { // a quote renders as its content
-		line = strings.TrimPrefix(strings.TrimLeft(line, " "), ">")
+		line = strings.TrimPrefix(strings.TrimLeftFunc(line, unicode.IsSpace), ">") // as TrimSpace trims: "\v>" ends too
 		text = strings.TrimSpace(line)
 	}
 	if text == "" {

@@ -93,7 +93,7 @@ func TestCutWords(t *testing.T) {
 }
 
 func FuzzRenderPlain(f *testing.F) {
-	for _, s := range []string{"# T\n\n- a\n  - b\n1. c", "**a *b* c**", "[x](y \"t\") <a@b.c> <br/>", "| a | b |\n|---|---|\n| c | d |", "```\ncode", "> q\n>", "\\", "`", "![", "<!--", "_a_b_", "~~x~~"} {
+	for _, s := range []string{"# T\n\n- a\n  - b\n1. c", "**a *b* c**", "[x](y \"t\") <a@b.c> <br/>", "| a | b |\n|---|---|\n| c | d |", "```\ncode", "> q\n>", "\\", "`", "![", "<!--", "_a_b_", "~~x~~", "\v> quote after a vertical tab"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, md string) {

@@ -131,6 +131,7 @@ func (v *Verifier) verify(token string) (chat.Player, PlayerClaims, error) {
 		jwt.WithExpirationRequired(),
 		jwt.WithTimeFunc(v.now),
 		jwt.WithLeeway(30*time.Second),
+		jwt.WithStrictDecoding(), // one spelling per signature: the unused low bits of its last character must be zero
 	)
 	_, err := parser.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return v.key, nil })
 	if err != nil {

@@ -147,3 +147,23 @@ func TestVerifierConfig(t *testing.T) {
 		t.Errorf("bad pem: %v", err)
 	}
 }
+
+// TestVerifyOneSpellingPerSignature: a signature re-spelt in the unused low
+// bits of its last base64 character decodes to the same bytes; it is
+// refused, so a token has exactly one accepted form.
+func TestVerifyOneSpellingPerSignature(t *testing.T) {
+	v, _ := NewHS256Verifier(secret, VerifierOptions{Audience: "aud", Now: clock})
+	tok, err := NewHS256Signer(secret, "aud").Sign(chat.Player{ID: "x"}, 10*time.Minute, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, tok[len(tok)-1])
+	respelt := tok[:len(tok)-1] + string(alphabet[last^1]) // an HS256 signature leaves 2 bits unused
+	if _, err := v.Verify(respelt); chat.ErrorCode(err) != chat.EUNAUTHORIZED {
+		t.Errorf("re-spelt signature accepted: %v", err)
+	}
+	if _, err := v.Verify(" " + tok + "\n"); err != nil {
+		t.Errorf("token with surrounding white space refused: %v", err)
+	}
+}
