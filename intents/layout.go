@@ -112,12 +112,23 @@ func (l *lexicon) repairLayout(text string) string {
 	// judge its Latin chunks one way.
 	useTranslit := translitSum > layoutSum
 	alt := make([]string, len(chunks))
-	follow := make([]bool, len(chunks))
+	follow, weak := make([]bool, len(chunks)), make([]bool, len(chunks))
 	converted, kept := 0, 0
 	for i, c := range chunks {
 		sc := chunkScript(c)
 		if sc == scriptOther || sc == scriptLatin && !l.cyrillic || sc == scriptCyrillic && !l.latin {
 			continue // nothing to repair into
+		}
+		if sc == scriptLatin && letterCount(c) == 1 {
+			// "k", "u", "v": a letter alone is a word in both languages
+			// ("k ty" is "ok, thank you"); it follows the message.
+			if useTranslit {
+				alt[i], _ = l.translitReading(c)
+			} else {
+				alt[i], _ = l.layoutReading(c, sc)
+			}
+			follow[i] = alt[i] != ""
+			continue
 		}
 		if l.allKnown(c) && !(sc == scriptLatin && useTranslit && l.translitWord(c)) {
 			kept++
@@ -147,6 +158,7 @@ func (l *lexicon) repairLayout(text string) string {
 		case conv > orig:
 			chunks[i] = a
 			converted++
+			weak[i] = conv < 2*len(normalizeWords(a)) // only a typo away from a known word
 		case orig > 0:
 			kept++
 			follow[i] = conv > 0 && conv == orig
@@ -161,6 +173,16 @@ func (l *lexicon) repairLayout(text string) string {
 		for i, f := range follow {
 			if f {
 				chunks[i] = alt[i]
+			}
+		}
+	} else {
+		// "bruh. fine thx": in a message mostly kept as typed, a chunk
+		// whose other reading is only a typo away from a known word
+		// ("икгр") stays as typed.
+		original := strings.Fields(text)
+		for i, w := range weak {
+			if w {
+				chunks[i] = original[i]
 			}
 		}
 	}
@@ -283,3 +305,14 @@ func (l *lexicon) allKnown(s string) bool {
 // letters on them ("ytn" → "нет"), otherwise Russian letters are mapped to
 // the English keys ("рщц" → "how").
 func RetypeLayout(s string, toRU bool) string { return convertLayout(s, toRU) }
+
+// letterCount counts the letters of a chunk.
+func letterCount(c string) int {
+	n := 0
+	for _, r := range c {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
+}
