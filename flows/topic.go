@@ -87,10 +87,21 @@ func (t *turn) afterCourtesy(res intents.Result) (intents.Result, bool) {
 
 // aboutArticles reports whether text shares enough with the articles'
 // titles and tags to be a question about the service ("можно поменять
-// валюту счета?"), not small talk.
+// валюту счета?"), or an article found by its title or tags answers it;
+// not small talk.
 func (t *turn) aboutArticles(text string) bool {
 	share, err := t.rt.Index.Related(t.ctx, t.locale, text)
-	return err == nil && share >= relatedShare
+	if err != nil || share == 0 {
+		return false
+	}
+	if share >= relatedShare {
+		return true
+	}
+	// "kak popast v vip? i chto voobshe dayut": an article that answers
+	// the question by the minimum-score rule, found by a word of its
+	// title or tags, makes it a question about the service too.
+	hits, err := t.rt.Index.Search(t.ctx, kb.Query{Locale: t.locale, Text: text, Limit: 1, OwnText: true})
+	return err == nil && len(hits) > 0 && !hits[0].Scoped
 }
 
 // courtesyRest returns what follows the thanks, acknowledgement or

@@ -33,6 +33,7 @@ type translitOptions struct {
 	initialE bool // word-initial e is э ("eto" → "это")
 	schSC    bool // sch is сч ("schet" → "счет"), not щ
 	cAsK     bool // c is к ("casino" → "казино"), not ц
+	shSch    bool // sh is щ ("voobshe" → "вообще", "eshe" → "еще"), not ш
 }
 
 // translitVariants returns the likely Cyrillic spellings of a Latin chunk
@@ -43,7 +44,7 @@ func translitVariants(chunk string) []string {
 	if !strings.ContainsFunc(lower, func(r rune) bool { return r >= 'a' && r <= 'z' }) {
 		return nil
 	}
-	opts := []translitOptions{{}, {initialE: true}, {schSC: true}, {cAsK: true}}
+	opts := []translitOptions{{}, {initialE: true}, {schSC: true}, {cAsK: true}, {shSch: true}}
 	out := make([]string, 0, 2*len(opts))
 	for _, o := range opts {
 		v := translit(lower, o)
@@ -89,6 +90,12 @@ func translit(s string, o translitOptions) string {
 		if o.schSC && strings.HasPrefix(rest, "sch") && !strings.HasPrefix(rest, "shch") {
 			b.WriteString("сч")
 			i += 3
+			wordStart = false
+			continue
+		}
+		if o.shSch && strings.HasPrefix(rest, "sh") && !strings.HasPrefix(rest, "shch") {
+			b.WriteString("щ")
+			i += 2
 			wordStart = false
 			continue
 		}
