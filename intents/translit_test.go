@@ -42,8 +42,8 @@ func TestRepairTranslitAndLayout(t *testing.T) {
 		{"how do i withdraw", "how do i withdraw"},
 		{"i forgot my password", "i forgot my password"},
 		{"mozhno pomenyat valyutu na dollary?", "можно поменять валюту на доллары?"}, // an unknown word is kept, transliterated
-		{"a eshe ne prishli", "а еще не пришли"}, // sh for щ, as players type it
-		{"k ty", "k ty"},               // a letter alone is a word in both languages
+		{"a eshe ne prishli", "а еще не пришли"},                                     // sh for щ, as players type it
+		{"k ty", "k ty"}, // a letter alone is a word in both languages
 		{"u menya ne prihodit kod", "у меня не приходит код"}, // ... and follows the message
 		{"a ego mozhno otmenit?", "а его можно отменить"},
 		{"bruh. fine thx", "bruh. fine thx"}, // "икгр" is only a typo away from a known word
