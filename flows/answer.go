@@ -24,7 +24,7 @@ func (t *turn) kbAnswer(st *Step) (found, done bool, err error) {
 	}
 	var articles []kb.Article
 	for _, id := range st.Articles {
-		if slices.Contains(t.state.Shown, id) {
+		if slices.Contains(t.shown(), id) {
 			continue // never the same article twice in a row
 		}
 		if a, ok := t.rt.Index.Article(t.locale, id); ok && len(articles) < limit {
@@ -42,6 +42,15 @@ func (t *turn) kbAnswer(st *Step) (found, done bool, err error) {
 	ex, _ := t.rt.Index.Excerpt(articles[0].Locale, articles[0].ID, t.norm, t.b.Settings.KBMaxChars, "")
 	t.present(articles, ex)
 	return true, false, nil
+}
+
+// shown returns the articles shown on the topic in the reply language:
+// after a switch of language ("а можно по-русски?") none were.
+func (t *turn) shown() []string {
+	if t.languageSwitched() {
+		return nil
+	}
+	return t.state.Shown
 }
 
 // searchAnswer searches the knowledge base with the step's query (by
@@ -63,7 +72,8 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 	stated := s.Problems.Stated(t.locale, query) || t.unsolved
 	// Never the same answer twice in a row: the article just shown only
 	// with another section, the ones before it not at all.
-	exclude := t.state.Shown
+	shown := t.shown()
+	exclude := shown
 	last := ""
 	if n := len(exclude); n > 0 {
 		last, exclude = exclude[n-1], exclude[:n-1]
@@ -81,9 +91,17 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 		q.IntentMinScore, q.OnlyIntent, last = 0, t.state.Intent != "", ""
 		q.Exclude = append(slices.Clone(t.state.Shown), t.state.Offered...)
 	}
-	if stated {
+	iss, onIssue := s.Problems.ByName(t.state.Issue)
+	switch {
+	case stated && len(s.Problems.Named(t.locale, query)) > 0, stated && !(onIssue && context != ""):
 		_, waited := parseWaited(query)
 		q.Prefer, q.PreferFirst = s.Problems.Prefer(t.locale, query), waited
+	case onIssue && context != "":
+		// "so where is my money now?" after a rejected withdrawal: the
+		// conversation's problem is still what a follow-up is about,
+		// unless another article covers clearly more of it.
+		_, waited := parseWaited(query)
+		q.Prefer, q.PreferFirst = iss.Articles, stated && waited
 	}
 	withContext := query + " " + context
 	// An elliptical follow-up ("а на карту?") is about the topic's question
@@ -115,7 +133,7 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 	if elliptical && len(strings.Fields(query)) <= 4 {
 		hits = lastFirst(hits, last, q.Affinity)
 	}
-	hits = freshFirst(hits, t.state.Shown, t.leansShown(q.Affinity, query))
+	hits = freshFirst(hits, shown, t.leansShown(q.Affinity, query))
 	if context != "" {
 		hits = t.namedFirst(hits, query, context)
 	}
@@ -136,7 +154,7 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 			skip := ""
 			if a.ID == last {
 				skip = t.state.Section
-			} else if slices.Contains(t.state.Shown, a.ID) {
+			} else if slices.Contains(shown, a.ID) {
 				skip = t.state.Sections[a.ID]
 			}
 			if first, ok = t.rt.Index.Excerpt(a.Locale, a.ID, query, s.KBMaxChars, skip); !ok {

@@ -188,6 +188,12 @@ func (t *turn) pickLocale(text string) {
 	t.locale, t.state.Locale = locale, locale
 }
 
+// languageSwitched reports whether this turn's replies are in another
+// language than the conversation's so far.
+func (t *turn) languageSwitched() bool {
+	return t.in.State.Locale != "" && t.locale != t.in.State.Locale
+}
+
 func (t *turn) classify() intents.Result {
 	if t.res != nil {
 		return *t.res

@@ -104,6 +104,14 @@ func (p Issues) timed() []string {
 // or a block is what the player names ("отклонили", "blocked"); "где мой
 // вывод?" is about something late.
 func (p Issues) Prefer(locale, text string) []string {
+	if own := p.Named(locale, text); len(own) > 0 {
+		return own
+	}
+	return p.timed()
+}
+
+// Named returns the articles of the problems whose own cues text has.
+func (p Issues) Named(locale, text string) []string {
 	words := cueWords(text)
 	var own []string
 	for _, pr := range p.List {
@@ -113,9 +121,6 @@ func (p Issues) Prefer(locale, text string) []string {
 				break
 			}
 		}
-	}
-	if len(own) == 0 {
-		return p.timed()
 	}
 	return own
 }
