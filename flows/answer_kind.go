@@ -55,6 +55,14 @@ func saysTried(text string) bool {
 	return hasPhrase(s, []string{"already", "уже"}) && hasPhrase(s, repeated)
 }
 
+// persists reports whether a message says the problem goes on ("i still
+// cant register", "все равно не работает") without opening with a no.
+func persists(text string) bool {
+	s := answerWords(text)
+	words := strings.Fields(s)
+	return len(words) > 0 && !leadNo[words[0]] && !noPhrases[words[0]] && hasPhraseTypo(s, persisting)
+}
+
 var tried = []string{
 	"didn't help", "didnt help", "did not help", "doesn't help", "doesnt help", "does not help", "not helpful",
 	"didn't work", "didnt work", "did not work", "already tried", "already did", "already done", "tried that",

@@ -289,10 +289,10 @@ func (t *turn) answer(f *Flow, st *Step) error {
 				opt, ok = optionMeaning(st, "no")
 			}
 		}
-		if ok && opt.Means == "no" && saysTried(t.in.Text) {
-			// "не помогло" to "shall I pass you to a specialist?": not a
-			// "no, thanks" that ends the conversation but a wish for more
-			// help — the offer's yes.
+		if ok && opt.Means == "no" && (saysTried(t.in.Text) || persists(t.in.Text)) {
+			// "не помогло", "i still cant register" to "shall I pass you
+			// to a specialist?": not a "no, thanks" that ends the
+			// conversation but a wish for more help — the offer's yes.
 			if yes, ok := offerOnUnsolved(f, st, opt); ok {
 				opt = yes
 			}
