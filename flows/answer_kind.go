@@ -161,7 +161,7 @@ func mentionsPerson(text string) bool {
 
 var (
 	personWords = set("human", "person", "persn", "agent", "operator", "manager", "specialist", "staff",
-		"representative", "человек", "человеком", "человека")
+		"representative", "someone", "somebody", "человек", "человеком", "человека")
 	personStems = []string{"операт", "опертор", "специалист", "сотрудник", "менеджер", "консультант", "живым", "живого"}
 )
 

@@ -208,6 +208,10 @@ func (t *turn) classify() intents.Result {
 			t.locale, t.state.Locale = "ru", "ru"
 		}
 	}
+	if r, ok := t.personClause(res); ok {
+		res = r
+		t.res = &res
+	}
 	if len(res.Ranked) > 0 && res.Ranked[0].Confidence >= relatedConfidence {
 		t.related = true
 	}
