@@ -28,6 +28,22 @@ func corrected(text, last string) (string, bool) {
 	if last == "" {
 		return "", false
 	}
+	if c, ok := correctedWhole(text, last); ok {
+		return c, true
+	}
+	// "sorry i meant cashback not free spins. when does it come?": the
+	// correction, then a question on what was meant.
+	if i := strings.IndexAny(text, ".!?"); i > 0 && i+1 < len(text) {
+		if rest := strings.TrimSpace(text[i+1:]); rest != "" {
+			if c, ok := correctedWhole(text[:i+1], last); ok {
+				return c + " " + rest, true
+			}
+		}
+	}
+	return "", false
+}
+
+func correctedWhole(text, last string) (string, bool) {
 	for _, re := range slices.Concat(meant, []*regexp.Regexp{insteadOf}) {
 		m := re.FindStringSubmatch(strings.TrimSpace(text))
 		if m == nil {

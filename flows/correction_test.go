@@ -16,6 +16,9 @@ func TestCorrected(t *testing.T) {
 		{"not now, thanks", "whats the minimum deposit", "", false},
 		{"не работает, а что мне делать теперь", "как вывести деньги", "", false},
 		{"i meant withdrawal not deposit", "", "", false},
+		{"sorry i meant cashback not free spins. when does it come?", "how do i use my free spins", "how do i use my cashback when does it come?", true},
+		{"я имел в виду вывод, а не депозит. сколько он идет?", "комиссия за депозит", "комиссия за вывод сколько он идет?", true},
+		{"ok. i meant nothing by it", "how do i deposit", "", false},
 	} {
 		got, ok := corrected(tt.text, tt.last)
 		if got != tt.want || ok != tt.ok {
