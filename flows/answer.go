@@ -175,6 +175,12 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 	if t.problemShown(articles[0], stated) {
 		return true, true, nil
 	}
+	if t.state.Intent == "" && len(articles[0].Intents) > 0 {
+		// An answer found for a message no intent took ("как работает
+		// кешбек?") sets what the conversation is about: follow-ups are
+		// read against the article's intent.
+		t.state.Intent, t.state.Topic = articles[0].Intents[0], articles[0].Intents[0]
+	}
 	t.present(articles, first)
 	return true, false, nil
 }
