@@ -536,14 +536,8 @@ func (t *turn) refersBack() bool {
 // rejected-withdrawal article does not count); on a tie the article
 // classifier decides.
 func (t *turn) topicAnswers(intent string) (bool, error) {
-	text := t.norm
-	if t.namesIt() && t.state.Question != "" {
-		// "whats the min deposit to get it": the pronoun stands for the
-		// topic, so the topic's question is read in its place.
-		text += " " + t.state.Question
-	}
 	best := func(in string) (kb.Hit, bool, error) {
-		q := kb.Query{Locale: t.locale, Text: text, Intent: in, Limit: 1, OnlyIntent: true, OwnText: true}
+		q := kb.Query{Locale: t.locale, Text: t.norm, Intent: in, Limit: 1, OnlyIntent: true, OwnText: true}
 		if in == t.state.Topic && t.pointsBack() {
 			// "can i still withdraw during it": "it" is the topic, so
 			// the topic's article that mentions withdrawing in passing
@@ -626,17 +620,3 @@ func (t *turn) pointsBack() bool {
 	return false
 }
 
-// personalPronoun holds the pronouns that stand for a thing already named
-// ("get it", "отменить его"); "это"/"this" often point at nothing.
-var personalPronoun = set("it", "its", "them", "его", "её", "ее", "их", "него", "неё", "нее", "них")
-
-// namesIt reports whether the message stands for the topic with a
-// personal pronoun.
-func (t *turn) namesIt() bool {
-	for _, w := range strings.Fields(answerWords(t.norm)) {
-		if personalPronoun[w] {
-			return true
-		}
-	}
-	return false
-}
