@@ -158,7 +158,7 @@ func (l *lexicon) repairLayout(text string) string {
 		case conv > orig:
 			chunks[i] = a
 			converted++
-			weak[i] = conv < 2*len(normalizeWords(a)) // only a typo away from a known word
+			weak[i] = !useTranslit && conv < 2*len(normalizeWords(a)) // retyped, only a typo away from a known word
 		case orig > 0:
 			kept++
 			follow[i] = conv > 0 && conv == orig
@@ -177,8 +177,10 @@ func (l *lexicon) repairLayout(text string) string {
 		}
 	} else {
 		// "bruh. fine thx": in a message mostly kept as typed, a chunk
-		// whose other reading is only a typo away from a known word
-		// ("икгр") stays as typed.
+		// retyped on the other layout whose reading is only a typo away
+		// from a known word ("икгр") stays as typed. (A transliterated
+		// one stays converted: an unknown Latin word read as Russian is
+		// evidence of Russian.)
 		original := strings.Fields(text)
 		for i, w := range weak {
 			if w {
