@@ -15,6 +15,9 @@ import (
 // clause that asks a question of its own keeps the whole message's
 // reading ("i talked to an operator yesterday. where is my withdrawal").
 func (t *turn) personClause(res intents.Result) (intents.Result, bool) {
+	if !mentionsPerson(t.norm) {
+		return res, false
+	}
 	clauses := strings.FieldsFunc(t.norm, func(r rune) bool { return strings.ContainsRune(",.;!?\n", r) })
 	if len(clauses) < 2 {
 		return res, false
