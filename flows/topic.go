@@ -619,4 +619,3 @@ func (t *turn) pointsBack() bool {
 	}
 	return false
 }
-
