@@ -89,7 +89,7 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 		// minimum-score rule, none shown or offered before (the player
 		// saw its title and did not take it).
 		q.IntentMinScore, q.OnlyIntent, last = 0, t.state.Intent != "", ""
-		q.Exclude = append(slices.Clone(t.state.Shown), t.state.Offered...)
+		q.Exclude = append(slices.Clone(shown), t.state.Offered...)
 	}
 	iss, onIssue := s.Problems.ByName(t.state.Issue)
 	switch {
@@ -172,14 +172,14 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 		}
 		return false, false, err
 	}
-	if t.problemShown(articles[0], stated) {
-		return true, true, nil
-	}
 	if t.state.Intent == "" && len(articles[0].Intents) > 0 {
 		// An answer found for a message no intent took ("как работает
 		// кешбек?") sets what the conversation is about: follow-ups are
-		// read against the article's intent.
-		t.state.Intent, t.state.Topic = articles[0].Intents[0], articles[0].Intents[0]
+		// read against the article's intent, a person is of its team.
+		t.adoptTopic(articles[0].Intents[0])
+	}
+	if t.problemShown(articles[0], stated) {
+		return true, true, nil
 	}
 	t.present(articles, first)
 	return true, false, nil

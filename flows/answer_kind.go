@@ -56,12 +56,29 @@ func saysTried(text string) bool {
 }
 
 // persists reports whether a message says the problem goes on ("i still
-// cant register", "все равно не работает") without opening with a no.
+// cant register", "все равно не работает") without opening with a no or a
+// decline ("not now, i'll sort it out anyway").
 func persists(text string) bool {
 	s := answerWords(text)
 	words := strings.Fields(s)
-	return len(words) > 0 && !leadNo[words[0]] && !noPhrases[words[0]] && hasPhraseTypo(s, persisting)
+	if len(words) == 0 || leadNo[words[0]] || noPhrases[words[0]] {
+		return false
+	}
+	for _, d := range declines {
+		if s == d || strings.HasPrefix(s, d+" ") {
+			return false
+		}
+	}
+	return hasPhraseTypo(s, goesOn)
 }
+
+// goesOn are the persisting phrases without "anyway", which also ends a
+// decline.
+var goesOn = slices.DeleteFunc(slices.Clone(persisting), func(p string) bool { return p == "anyway" })
+
+// declines open a reply that turns an offer down.
+var declines = []string{"not now", "not really", "not yet", "no thanks", "no need", "dont need", "don't need", "not needed",
+	"не надо", "не нужно", "не сейчас", "пока не надо", "пока нет"}
 
 var tried = []string{
 	"didn't help", "didnt help", "did not help", "doesn't help", "doesnt help", "does not help", "not helpful",
@@ -161,7 +178,7 @@ func mentionsPerson(text string) bool {
 
 var (
 	personWords = set("human", "person", "persn", "agent", "operator", "manager", "specialist", "staff",
-		"representative", "someone", "somebody", "человек", "человеком", "человека")
+		"representative", "человек", "человеком", "человека")
 	personStems = []string{"операт", "опертор", "специалист", "сотрудник", "менеджер", "консультант", "живым", "живого"}
 )
 

@@ -114,3 +114,22 @@ func TestMentionsPerson(t *testing.T) {
 		}
 	}
 }
+
+// TestPersists: a reply that says the problem goes on takes the offer of a
+// specialist; one that opens with a no or a decline does not.
+func TestPersists(t *testing.T) {
+	for text, want := range map[string]bool{
+		"i still cant register": true,
+		"все равно не получается зарегаться": true,
+		"still not working":                  true,
+		"not now, i will sort it out anyway": false,
+		"no, still nothing":                  false,
+		"не надо, все равно уже":             false,
+		"anyway thanks":                      false,
+		"how do i deposit":                   false,
+	} {
+		if got := persists(text); got != want {
+			t.Errorf("persists(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -11,11 +11,13 @@ import (
 // person", "forget it just get me someone here, its about my withdrawal".
 // The request for a person is what the player wants, whatever the
 // classifier made of the whole; what another clause (or the whole) is
-// confidently about becomes the topic, so the team is the topic's. A
+// confidently about becomes the topic, so the team is the topic's (a
+// problem already stated keeps its team). A clause that negates ("i dont
+// need an operator") asks for nobody. A
 // clause that asks a question of its own keeps the whole message's
 // reading ("i talked to an operator yesterday. where is my withdrawal").
 func (t *turn) personClause(res intents.Result) (intents.Result, bool) {
-	if !mentionsPerson(t.norm) {
+	if !asksForSomeone(t.norm) {
 		return res, false
 	}
 	clauses := strings.FieldsFunc(t.norm, func(r rune) bool { return strings.ContainsRune(",.;!?\n", r) })
@@ -34,7 +36,7 @@ func (t *turn) personClause(res intents.Result) (intents.Result, bool) {
 			continue
 		}
 		switch {
-		case mentionsPerson(c) && f.handsOver():
+		case asksForSomeone(c) && !hasNegation(c) && f.handsOver(): // not "i dont need an operator"
 			if r.Confidence > person.Confidence {
 				person = r
 			}
@@ -50,12 +52,26 @@ func (t *turn) personClause(res intents.Result) (intents.Result, bool) {
 	if f, ok := t.b.FlowForIntent(res.Intent); ok && !res.OutOfScope && res.Confidence >= t.b.Settings.SwitchThreshold && !f.handsOver() && !f.smallTalk() {
 		topic = res
 	}
-	if topic.Intent != "" {
-		t.state.Topic = topic.Intent
+	if topic.Intent != "" && t.state.Issue == "" {
+		t.adoptTopic(topic.Intent) // a problem stated on the topic keeps its team
 	}
 	if f, ok := t.b.FlowForIntent(res.Intent); ok && !res.OutOfScope && f.handsOver() {
 		return res, false // already a request for a person; now with its topic
 	}
 	person.Text = res.Text
 	return person, true
+}
+
+// asksForSomeone reports whether a message names a person, "someone" and
+// "somebody" included ("just get me someone here").
+func asksForSomeone(text string) bool {
+	if mentionsPerson(text) {
+		return true
+	}
+	for _, w := range strings.Fields(answerWords(text)) {
+		if w == "someone" || w == "somebody" {
+			return true
+		}
+	}
+	return false
 }

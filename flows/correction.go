@@ -28,19 +28,22 @@ func corrected(text, last string) (string, bool) {
 	if last == "" {
 		return "", false
 	}
-	if c, ok := correctedWhole(text, last); ok {
-		return c, true
-	}
-	// "sorry i meant cashback not free spins. when does it come?": the
-	// correction, then a question on what was meant.
-	if i := strings.IndexAny(text, ".!?"); i > 0 && i+1 < len(text) {
-		if rest := strings.TrimSpace(text[i+1:]); rest != "" {
-			if c, ok := correctedWhole(text[:i+1], last); ok {
-				return c + " " + rest, true
-			}
+	// "sorry. i meant cashback not free spins. when does it come?": the
+	// correction may end at any sentence end, a question on what was
+	// meant following it.
+	for i, r := range text {
+		if !strings.ContainsRune(".!?", r) {
+			continue
+		}
+		rest := strings.TrimSpace(text[i+1:])
+		if rest == "" {
+			break
+		}
+		if c, ok := correctedWhole(text[:i+1], last); ok {
+			return c + " " + rest, true
 		}
 	}
-	return "", false
+	return correctedWhole(text, last)
 }
 
 func correctedWhole(text, last string) (string, bool) {
@@ -51,8 +54,12 @@ func correctedWhole(text, last string) (string, bool) {
 		}
 		want, wrote := m[re.SubexpIndex("want")], m[re.SubexpIndex("wrote")]
 		if wrote != "" {
-			if i := strings.Index(strings.ToLower(last), strings.ToLower(wrote)); i >= 0 {
-				return last[:i] + want + last[i+len(wrote):], true
+			// Found in last itself, case-insensitively: the lower-case
+			// text may be longer than last ("Ⱥ").
+			if re, err := regexp.Compile(`(?i)` + regexp.QuoteMeta(wrote)); err == nil { // invalid UTF-8 does not compile
+				if loc := re.FindStringIndex(last); loc != nil {
+					return last[:loc[0]] + want + last[loc[1]:], true
+				}
 			}
 		}
 		if re != insteadOf && len(strings.Fields(want)) >= 3 {

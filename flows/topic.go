@@ -101,7 +101,7 @@ func (t *turn) aboutArticles(text string) bool {
 	// the question by the minimum-score rule, found by a word of its
 	// title or tags, makes it a question about the service too.
 	hits, err := t.rt.Index.Search(t.ctx, kb.Query{Locale: t.locale, Text: text, Limit: 1, OwnText: true})
-	return err == nil && len(hits) > 0 && !hits[0].Scoped
+	return err == nil && len(hits) > 0
 }
 
 // courtesyRest returns what follows the thanks, acknowledgement or
@@ -188,9 +188,25 @@ func (t *turn) detectIssue() error {
 // article shown last excluded.
 func (t *turn) setTopic(f *Flow) {
 	if t.state.Intent != t.state.Topic || f.Name != t.state.TopicFlow {
-		t.state.Shown, t.state.Offered, t.state.Issue, t.state.Waited, t.state.Stated, t.state.Asked = lastOnly(t.state.Shown), nil, "", 0, "", ""
+		t.leaveTopic()
 	}
 	t.state.Topic, t.state.TopicFlow = t.state.Intent, f.Name
+}
+
+// leaveTopic forgets what belonged to the topic the conversation leaves:
+// its problem, waits, offers and follow-ups; the article just shown stays
+// (a follow-up may still be about it).
+func (t *turn) leaveTopic() {
+	t.state.Shown, t.state.Offered, t.state.Issue, t.state.Waited, t.state.Stated, t.state.Asked = lastOnly(t.state.Shown), nil, "", 0, "", ""
+}
+
+// adoptTopic makes intent what the conversation is about without running
+// its flow (an answer the search found, a request for a person about it).
+func (t *turn) adoptTopic(intent string) {
+	if intent != t.state.Topic {
+		t.leaveTopic()
+	}
+	t.state.Intent, t.state.Topic = intent, intent
 }
 
 // followUp reads a message against the current topic. It handles "no,

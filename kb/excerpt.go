@@ -2,6 +2,7 @@ package kb
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -55,8 +56,9 @@ type Excerpt struct {
 // no section matches better than the intro. skip names a section not to
 // show again (the one the player already saw): then the next best matching
 // section is shown, or else only the lines of the skipped section that
-// match ("and for crypto?"); ok is false when neither exists, and for an
-// unknown article.
+// match ("and for crypto?") — those first when the skipped section has
+// every term the next best one has; ok is false when neither exists, and
+// for an unknown article.
 func (ix *Index) Excerpt(locale, id, text string, max int, skip string) (Excerpt, bool) {
 	e, found := ix.articles[docID(locale, id)]
 	if !found {
@@ -72,10 +74,11 @@ func (ix *Index) Excerpt(locale, id, text string, max int, skip string) (Excerpt
 		title = nil
 	}
 	weights := sectionWeights(terms, secs, title)
-	best, bestCovered, bestScore, skipCovered := -1, 0, 0.0, 0
+	best, bestCovered, bestScore := -1, 0, 0.0
+	var skipCovers []bool
 	for i, s := range secs {
 		if s.heading == skip && skip != "" {
-			skipCovered = coveredTerms(terms, weights, s)
+			skipCovers = covers(terms, weights, s)
 			continue
 		}
 		score := weightedScore(terms, weights, s.headingTerms)*2 + weightedScore(terms, weights, s.bodyTerms)
@@ -93,10 +96,10 @@ func (ix *Index) Excerpt(locale, id, text string, max int, skip string) (Excerpt
 	if best >= 0 && secs[best].heading == "" {
 		best = -1 // the article from its top
 	}
-	if skip != "" && skipCovered > 0 && skipCovered >= bestCovered {
+	if skip != "" && slices.Contains(skipCovers, true) && (best < 0 || coversAll(skipCovers, covers(terms, weights, secs[best]))) {
 		// "and min deposit for it?" on the steps that said "at least
 		// €20": the lines of the section just shown answer it before
-		// another section that covers no more of it.
+		// another section that has nothing of the question they lack.
 		if ex, ok := ix.focus(e, locale, terms, skip, max); ok {
 			return ex, true
 		}
@@ -201,13 +204,32 @@ func sectionWeights(terms []queryTerm, secs []sectionText, title []string) []flo
 // advantage only decide between sections that cover as many.
 func coveredTerms(terms []queryTerm, weights []float64, s sectionText) int {
 	n := 0
-	for j, t := range terms {
-		one := []queryTerm{t}
-		if weights[j] > 0 && (termScore(one, s.headingTerms) > 0 || termScore(one, s.bodyTerms) > 0) {
+	for _, c := range covers(terms, weights, s) {
+		if c {
 			n++
 		}
 	}
 	return n
+}
+
+// covers reports, per query term, whether coveredTerms counts it.
+func covers(terms []queryTerm, weights []float64, s sectionText) []bool {
+	out := make([]bool, len(terms))
+	for j, t := range terms {
+		one := []queryTerm{t}
+		out[j] = weights[j] > 0 && (termScore(one, s.headingTerms) > 0 || termScore(one, s.bodyTerms) > 0)
+	}
+	return out
+}
+
+// coversAll reports whether every term b covers, a covers too.
+func coversAll(a, b []bool) bool {
+	for j := range b {
+		if b[j] && !a[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // weightedScore is termScore with each term's credit times its weight.

@@ -106,12 +106,16 @@ func TestExcerptFollowUpOnTheShownSection(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	got, ok := ix.Excerpt(LocaleEN, a.ID, "and how much do i deposit for the first one", 300, "How do I get it?")
+	got, ok := ix.Excerpt(LocaleEN, a.ID, "and what about the first deposit then", 300, "How do I get it?")
 	if !ok || got.Section != "How do I get it?" || !strings.Contains(got.Text, "at least €20") || strings.Contains(got.Text, "Register") {
 		t.Errorf("Excerpt(skip the steps) = %+v, ok %v", got, ok)
 	}
-	// A part the shown section does not have still moves on.
+	// A part the shown section does not have still moves on, even beside
+	// one it has.
 	if got, _ := ix.Excerpt(LocaleEN, a.ID, "and the wagering?", 300, "How do I get it?"); got.Section != "Rules" {
 		t.Errorf("Excerpt(wagering) = %+v", got)
+	}
+	if got, _ := ix.Excerpt(LocaleEN, a.ID, "and the wagering on the first deposit?", 300, "How do I get it?"); got.Section != "Rules" {
+		t.Errorf("Excerpt(wagering on the first deposit) = %+v", got)
 	}
 }
