@@ -68,6 +68,7 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 	if query == strings.TrimSpace(t.in.Text) && t.norm != "" {
 		query = t.norm
 	}
+	query = withoutLanguageRequest(query)
 	s := t.b.Settings
 	stated := s.Problems.Stated(t.locale, query) || t.unsolved
 	// Never the same answer twice in a row: the article just shown only
@@ -124,6 +125,12 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 		if !elliptical {
 			q.Affinity = t.affinity(withContext)
 		}
+		hits, err = t.rt.Index.Search(t.ctx, q)
+	}
+	if question, ok := lastQuestion(query); err == nil && len(hits) == 0 && ok {
+		// "my son is reading. is there an apk for android?": the
+		// question, without the chatter before it.
+		q.Text, q.Affinity = question, t.affinity(question)
 		hits, err = t.rt.Index.Search(t.ctx, q)
 	}
 	if err != nil {

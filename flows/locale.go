@@ -97,3 +97,65 @@ func wordScripts(text string) (latin, cyrillic int) {
 	}
 	return latin, cyrillic
 }
+
+// withoutLanguageRequest drops from a message the short parts that only ask
+// for a language ("sorry can we do english, is there an android apk?",
+// "а можно по-русски? куда делись деньги"): they are not what to search
+// for. A message that is nothing else is kept whole.
+func withoutLanguageRequest(text string) string {
+	var kept strings.Builder
+	dropped, start := false, 0
+	for i, r := range text + "\n" {
+		if !strings.ContainsRune(".!?,;\n", r) {
+			continue
+		}
+		end := min(i+len(string(r)), len(text))
+		if part := text[start:end]; asksForLanguage(part) {
+			dropped = true
+		} else {
+			kept.WriteString(part)
+		}
+		start = end
+	}
+	if out := strings.TrimSpace(kept.String()); dropped && out != "" {
+		return out
+	}
+	return text
+}
+
+// asksForLanguage reports whether a part of a message only asks for a
+// language to talk in: a language's name and, at most, one word besides
+// the words of asking ("sorry can we do english", "а можно по-русски";
+// not "can i pay in russian rubles").
+func asksForLanguage(part string) bool {
+	named, other := false, 0
+	for _, w := range strings.Fields(answerWords(part)) {
+		switch {
+		case languageNames[w]:
+			named = true
+		case !languageAsking[w]:
+			other++
+		}
+	}
+	return named && other <= 1
+}
+
+var (
+	languageNames  = set("english", "russian", "eng", "русски", "английски", "русском", "английском", "русский", "английский")
+	languageAsking = set("sorry", "can", "could", "we", "you", "i", "do", "speak", "talk", "write", "switch", "to", "in",
+		"please", "pls", "plz", "chat", "reply", "answer", "is", "it", "ok", "possible", "the", "language", "by", "let's",
+		"lets", "а", "можно", "по", "на", "пожалуйста", "пишите", "писать", "говорить", "давайте", "перейти", "ответьте",
+		"отвечайте", "ли", "вы", "мы", "я", "язык", "языке", "извините", "сорри", "пож", "плиз")
+)
+
+// lastQuestion returns the last sentence of a message of several when it
+// asks something of its own (three words or more).
+func lastQuestion(text string) (string, bool) {
+	trimmed := strings.TrimRight(text, "?!. ")
+	i := strings.LastIndexAny(trimmed, "?!.")
+	if i <= 0 {
+		return "", false
+	}
+	last := strings.TrimSpace(text[i+1:])
+	return last, len(strings.Fields(last)) >= 3 && asksDirectly(last)
+}
