@@ -210,7 +210,7 @@ func asksDirectly(text string) bool {
 // i…", "is it…" — "this is a scam" asks nothing).
 var (
 	questionWords = set("how", "what", "when", "where", "why", "which", "who", "как", "что", "когда", "где",
-		"почему", "зачем", "какой", "какая", "какие", "сколько", "можно", "ли", "куда")
+		"почему", "зачем", "какой", "какая", "какие", "сколько", "скока", "скоко", "скок", "можно", "ли", "куда")
 	questionLeads = set("can", "could", "is", "are", "do", "does", "will", "would", "should", "may", "am")
 )
 

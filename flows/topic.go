@@ -129,7 +129,9 @@ var courtesy = set("спасибо", "спс", "благодарю", "thanks", "
 // start begins the flow for a classified message.
 func (t *turn) start(res intents.Result) error {
 	f, ok := t.b.FlowForIntent(res.Intent)
-	if res.OutOfScope || !ok {
+	if res.OutOfScope || !ok || f.smallTalk() && res.Confidence < t.b.Settings.SwitchThreshold && asksDirectly(t.norm) {
+		// "а скока очков надо до голда?" is not a goodbye, however
+		// the classifier leans: a question it is unsure of is searched.
 		f = t.b.Flows[t.b.Settings.FallbackFlow]
 	}
 	return t.begin(f, res)
