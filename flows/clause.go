@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/switchboard-support/switchboard/intents"
@@ -75,38 +74,4 @@ func asksForSomeone(text string) bool {
 		}
 	}
 	return false
-}
-
-// deniedClause reads a message one of whose clauses denies the handoff the
-// whole was taken for: "i want to close my account. not a gambling thing,
-// just dont use it anymore" is about closing the account. When a negated
-// clause, read alone, is what the classifier took the whole message for (a
-// flow that hands over), and the rest of the message, read without it,
-// confidently names another intent that is not small talk, the rest is the
-// message. Distress stated beside the denial ("not a
-// gambling problem, but i lost everything and cant stop") still reads as
-// distress without it, so it stays.
-func (t *turn) deniedClause(res intents.Result) (intents.Result, bool) {
-	if f, ok := t.b.FlowForIntent(res.Intent); !ok || res.OutOfScope || !f.handsOver() || !hasNegation(t.norm) {
-		return res, false // a negated clause on a topic is most often its problem ("my code doesnt work")
-	}
-	clauses := strings.FieldsFunc(t.norm, func(r rune) bool { return strings.ContainsRune(",.;!?\n", r) })
-	if len(clauses) < 2 {
-		return res, false
-	}
-	for i, c := range clauses {
-		if !hasNegation(c) || len(strings.Fields(c)) < 2 {
-			continue
-		}
-		if r := t.rt.Model.Classify(c); r.OutOfScope || r.Intent != res.Intent {
-			continue
-		}
-		rest := strings.Join(slices.Concat(clauses[:i], clauses[i+1:]), ". ")
-		r := t.rt.Model.Classify(rest)
-		if f, ok := t.b.FlowForIntent(r.Intent); ok && !f.smallTalk() && !r.OutOfScope && r.Intent != res.Intent && r.Confidence >= t.b.Settings.SwitchThreshold {
-			r.Text = res.Text
-			return r, true
-		}
-	}
-	return res, false
 }

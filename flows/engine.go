@@ -211,9 +211,6 @@ func (t *turn) classify() intents.Result {
 	if r, ok := t.personClause(res); ok {
 		res = r
 		t.res = &res
-	} else if r, ok := t.deniedClause(res); ok {
-		res = r
-		t.res = &res
 	}
 	if len(res.Ranked) > 0 && res.Ranked[0].Confidence >= relatedConfidence {
 		t.related = true
