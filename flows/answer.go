@@ -93,16 +93,18 @@ func (t *turn) searchAnswer(st *Step, context string) (found, done bool, err err
 		q.Exclude = append(slices.Clone(shown), t.state.Offered...)
 	}
 	iss, onIssue := s.Problems.ByName(t.state.Issue)
-	switch {
-	case stated && len(s.Problems.Named(t.locale, query)) > 0, stated && !(onIssue && context != ""):
-		_, waited := parseWaited(query)
-		q.Prefer, q.PreferFirst = s.Problems.Prefer(t.locale, query), waited
-	case onIssue && context != "":
+	followsIssue := onIssue && context != ""
+	_, waited := parseWaited(query)
+	switch named := s.Problems.Named(t.locale, query); {
+	case stated && len(named) > 0:
+		q.Prefer, q.PreferFirst = named, waited
+	case followsIssue:
 		// "so where is my money now?" after a rejected withdrawal: the
 		// conversation's problem is still what a follow-up is about,
 		// unless another article covers clearly more of it.
-		_, waited := parseWaited(query)
 		q.Prefer, q.PreferFirst = iss.Articles, stated && waited
+	case stated:
+		q.Prefer, q.PreferFirst = s.Problems.Prefer(t.locale, query), waited
 	}
 	withContext := query + " " + context
 	// An elliptical follow-up ("а на карту?") is about the topic's question

@@ -13,9 +13,8 @@ import (
 // classifier made of the whole; what another clause (or the whole) is
 // confidently about becomes the topic, so the team is the topic's (a
 // problem already stated keeps its team). A clause that negates ("i dont
-// need an operator") asks for nobody. A
-// clause that asks a question of its own keeps the whole message's
-// reading ("i talked to an operator yesterday. where is my withdrawal").
+// need an operator") asks for nobody. A clause that asks a question of its
+// own keeps the whole message's reading ("i talked to an operator yesterday. where is my withdrawal").
 func (t *turn) personClause(res intents.Result) (intents.Result, bool) {
 	if !asksForSomeone(t.norm) {
 		return res, false
@@ -49,13 +48,15 @@ func (t *turn) personClause(res intents.Result) (intents.Result, bool) {
 	if person.Intent == "" {
 		return res, false
 	}
-	if f, ok := t.b.FlowForIntent(res.Intent); ok && !res.OutOfScope && res.Confidence >= t.b.Settings.SwitchThreshold && !f.handsOver() && !f.smallTalk() {
+	whole, ok := t.b.FlowForIntent(res.Intent)
+	ok = ok && !res.OutOfScope
+	if ok && res.Confidence >= t.b.Settings.SwitchThreshold && !whole.handsOver() && !whole.smallTalk() {
 		topic = res
 	}
 	if topic.Intent != "" && t.state.Issue == "" {
 		t.adoptTopic(topic.Intent) // a problem stated on the topic keeps its team
 	}
-	if f, ok := t.b.FlowForIntent(res.Intent); ok && !res.OutOfScope && f.handsOver() {
+	if ok && whole.handsOver() {
 		return res, false // already a request for a person; now with its topic
 	}
 	person.Text = res.Text

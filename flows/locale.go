@@ -17,12 +17,21 @@ func detectLocale(text string) string {
 	// "sorry can i write in russian? деньги так и не пришли": in a mixed
 	// message the last sentence, when it is long enough to tell, says
 	// which language the player goes on in.
-	if i := strings.LastIndexAny(strings.TrimRight(text, "?!. "), "?!."); i > 0 {
-		if rest := text[i+1:]; len(strings.Fields(rest)) >= 3 {
-			return scriptLocale(rest)
-		}
+	if rest, ok := lastSentence(text); ok {
+		return scriptLocale(rest)
 	}
 	return ""
+}
+
+// lastSentence returns the last sentence of a message of several, when it
+// has three words or more.
+func lastSentence(text string) (string, bool) {
+	i := strings.LastIndexAny(strings.TrimRight(text, "?!. "), "?!.")
+	if i <= 0 {
+		return "", false
+	}
+	rest := strings.TrimSpace(text[i+1:])
+	return rest, len(strings.Fields(rest)) >= 3
 }
 
 // scriptLocale is detectLocale for one piece of text, by its letters.
@@ -149,13 +158,8 @@ var (
 )
 
 // lastQuestion returns the last sentence of a message of several when it
-// asks something of its own (three words or more).
+// asks something of its own.
 func lastQuestion(text string) (string, bool) {
-	trimmed := strings.TrimRight(text, "?!. ")
-	i := strings.LastIndexAny(trimmed, "?!.")
-	if i <= 0 {
-		return "", false
-	}
-	last := strings.TrimSpace(text[i+1:])
-	return last, len(strings.Fields(last)) >= 3 && asksDirectly(last)
+	last, ok := lastSentence(text)
+	return last, ok && asksDirectly(last)
 }
